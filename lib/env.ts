@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+// The one place process.env is read. Parsed lazily so `next build` and scripts that need only part of the
+// configuration do not fail on variables they never use.
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  DATAVERSE_URL: optionalUrl,
+  DATAVERSE_TENANT_ID: optionalText,
+  DATAVERSE_CLIENT_ID: optionalText,
+  DATAVERSE_CLIENT_SECRET: optionalText,
+  DATAVERSE_AUTHORITY_HOST: optionalUrl,
+  NEXTAUTH_URL: optionalUrl,
+  NEXTAUTH_SECRET: optionalText,
+  ENCRYPTION_KEY: optionalText,
+  AZURE_AD_CLIENT_ID: optionalText,
+  AZURE_AD_CLIENT_SECRET: optionalText,
+  AZURE_AD_TENANT_ID: optionalText,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(5555),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function requireDatabaseUrl(): string {
+  const url = getEnv().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set. Start the console with `npm start`, which provides one.");
+  return url;
+}
+
+export function isEntraIdConfigured(env: Env = getEnv()): boolean {
+  return Boolean(env.AZURE_AD_CLIENT_ID && env.AZURE_AD_CLIENT_SECRET && env.AZURE_AD_TENANT_ID);
+}

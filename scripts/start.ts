@@ -1,0 +1,136 @@
+import fs from "node:fs";
+import path from "node:path";
+import { getEnv } from "../lib/env.ts";
+import {
+  assertPortFree,
+  assertPostgresReachable,
+  assertRedisReachable,
+  buildAppIfNeeded,
+  LaunchError,
+  loadOrCreateSecrets,
+  ROOT,
+  saveSecrets,
+  startChild,
+  startEmbeddedPostgres,
+  stopChild,
+  tsxArgs,
+  waitForHttp,
+  type Child,
+  type EmbeddedDatabase,
+} from "./launch-support.ts";
+import { applyMigrations } from "./migrate-engine.ts";
+
+// `npm start`: the whole console on embedded defaults (or on DATABASE_URL / REDIS_URL / DATAVERSE_URL when set).
+// Every failure ends in one clear line; Ctrl-C stops everything this process started, and the data stays in .data/.
+
+const DATA_DIR = path.join(ROOT, ".data");
+const EMBEDDED_PG_DEFAULT_PORT = 54329;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main() {
+  const env = getEnv();
+  const secrets = loadOrCreateSecrets(DATA_DIR);
+  const children: Child[] = [];
+  let database: EmbeddedDatabase | undefined;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("Stopping…");
+    for (const child of [...children].reverse()) await stopChild(child);
+    await database?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    const useEmulator = !env.DATAVERSE_URL;
+    await assertPortFree(env.PORT, "web console", "PORT");
+    if (useEmulator) await assertPortFree(env.EMULATOR_PORT, "Dataverse emulator", "EMULATOR_PORT");
+
+    let databaseUrl = env.DATABASE_URL;
+    if (databaseUrl) {
+      await assertPostgresReachable(databaseUrl);
+    } else {
+      const port = secrets.postgresPort ?? EMBEDDED_PG_DEFAULT_PORT;
+      if (!secrets.postgresPort) {
+        await assertPortFree(port, "embedded PostgreSQL", "DATABASE_URL (or free the port)");
+        saveSecrets(DATA_DIR, { ...secrets, postgresPort: port });
+      }
+      say(`Starting embedded PostgreSQL (data in .data/postgres, port ${port})…`);
+      database = await startEmbeddedPostgres({
+        dir: path.join(DATA_DIR, "postgres"),
+        port,
+        password: secrets.postgresPassword,
+        database: "coupling_console",
+      });
+      databaseUrl = database.url;
+    }
+    if (env.REDIS_URL) await assertRedisReachable(env.REDIS_URL);
+
+    try {
+      const { applied } = await applyMigrations(databaseUrl);
+      if (applied.length) say(`Applied ${applied.length} database migration(s).`);
+    } catch (error) {
+      throw new LaunchError(`Database migration failed: ${(error as Error).message}`);
+    }
+
+    process.env.DATABASE_URL = databaseUrl;
+    const { seedOnFirstStart } = await import("./first-start.ts");
+    const seeded = await seedOnFirstStart(databaseUrl);
+    if (seeded) say("Seeded demo data (first start).");
+
+    buildAppIfNeeded(say);
+
+    const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+    const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_URL: webUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? secrets.nextAuthSecret,
+      ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets.encryptionKey,
+      ...(useEmulator ? { EMULATOR_URL: emulatorUrl, EMULATOR_CONSOLE_URL: webUrl } : {}),
+    };
+
+    const hasEmulator = fs.existsSync(path.join(ROOT, "emulator/main.ts"));
+    if (useEmulator && hasEmulator) {
+      const [node, args] = tsxArgs("emulator/main.ts");
+      const emulator = startChild("dataverse-emulator", node, [...args, "--port", String(env.EMULATOR_PORT), "--data-dir", path.join(DATA_DIR, "dataverse"), "--seed", "demo"], childEnv);
+      children.push(emulator);
+      await waitForHttp(`${emulatorUrl}/_emulator/stats`, 30_000, "The Dataverse emulator");
+    }
+
+    const web = startChild("web", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT)], childEnv);
+    children.push(web);
+    const [node, workerArgs] = tsxArgs("workers/main.ts");
+    const worker = startChild("worker", node, workerArgs, childEnv);
+    children.push(worker);
+    for (const child of children) {
+      void child.exited.then((code) => {
+        if (stopping) return;
+        process.stderr.write(`The ${child.name} process stopped unexpectedly (exit code ${code}). Stopping the console.\n`);
+        void shutdown(1);
+      });
+    }
+
+    await waitForHttp(`http://127.0.0.1:${env.PORT}/login`, 60_000, "The web console");
+    say("");
+    say(`  Coupling console is running at ${webUrl}`);
+    say(`  Demo logins:  admin@demo.local / admin   ·   user@demo.local / user   ·   viewer@demo.local / viewer`);
+    if (useEmulator && hasEmulator) say(`  Dataverse emulator: ${emulatorUrl}/ (demo data; Open in ERP links point back here)`);
+    if (useEmulator && !hasEmulator) say("  Dataverse emulator: not bundled in this build; set DATAVERSE_URL to use a real org.");
+    say(`  Queue backend: ${env.REDIS_URL ? "Redis" : "PostgreSQL"}   ·   Press Ctrl-C to stop.`);
+    say("");
+  } catch (error) {
+    const message = error instanceof LaunchError ? error.message : `Unexpected failure: ${(error as Error).stack ?? error}`;
+    process.stderr.write(`${message}\n`);
+    await shutdown(1);
+  }
+}
+
+void main();
