@@ -1,0 +1,47 @@
+import { createDb } from "../lib/db/db-client.ts";
+import { getEnv, requireDatabaseUrl } from "../lib/env.ts";
+import { createLogger } from "../lib/log/logger.ts";
+import { createQueueConnection } from "../lib/queue/queue-connection.ts";
+import { startWorkerRuntime } from "./worker-runtime.ts";
+
+// `npm run worker`: one BullMQ Worker per queue, a heartbeat in WorkerHeartbeat, and a graceful stop on
+// SIGINT/SIGTERM. Start more of these processes to scale out.
+
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+const log = createLogger("worker");
+
+async function main() {
+  const env = getEnv();
+  const databaseUrl = requireDatabaseUrl();
+  const db = createDb(databaseUrl, { max: 5 });
+  const queue = createQueueConnection({ redisUrl: env.REDIS_URL, databaseUrl, logger: log });
+  const runtime = await startWorkerRuntime({
+    queue,
+    db,
+    log,
+    maxConcurrency: env.WORKER_CONCURRENCY,
+    scheduleMaintenance: true,
+  });
+
+  let exiting = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (exiting) {
+      log.warn({ signal }, "shutdown already in progress");
+      return;
+    }
+    exiting = true;
+    log.info({ signal }, "shutting down");
+    const outcome = await runtime.stop(SHUTDOWN_TIMEOUT_MS);
+    await queue.close();
+    await db.$disconnect();
+    process.exit(outcome === "abandoned" ? 1 : 0);
+  };
+  process.on("SIGINT", (s) => void shutdown(s));
+  process.on("SIGTERM", (s) => void shutdown(s));
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, "the worker could not start");
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100).unref();
+});

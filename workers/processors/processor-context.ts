@@ -1,0 +1,17 @@
+import type { Job } from "bullmq";
+import type { Db } from "../../lib/db/db-client.ts";
+import type { Logger } from "../../lib/log/logger.ts";
+import type { JobKind, JobPayload } from "../../lib/queue/job-payloads.ts";
+import type { QueueConnection } from "../../lib/queue/queue-connection.ts";
+
+export type ProcessorContext = {
+  job: Job;
+  /** Aborted when the worker shuts down and the job did not finish in time; stop work and throw. */
+  signal: AbortSignal;
+  db: Db;
+  queue: QueueConnection;
+  log: Logger;
+  workerId: string;
+};
+
+export type JobProcessor<K extends JobKind> = (payload: JobPayload<K>, ctx: ProcessorContext) => Promise<unknown>;
