@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db/db-client.ts";
-import { getEnv, isEntraIdConfigured } from "../env.ts";
+import { getEnv, isEntraIdConfigured, type Env } from "../env.ts";
 import { authorizeCredentials, userForEntraSignIn } from "./credentials.ts";
 import { ENTRA_NOT_ALLOWED } from "./login-errors.ts";
 import { clientIpOf } from "./rate-limit.ts";
@@ -18,8 +18,7 @@ function entraEmailOf(profile: unknown, fallback: string | null | undefined): st
 
 // Sessions are JWTs (the credentials provider requires it); the token carries only the user id, and the role is
 // re-read from the database on every request (authorize.ts), so a role change or deactivation applies at once.
-export function buildAuthOptions(): NextAuthOptions {
-  const env = getEnv();
+export function buildAuthOptions(env: Env = getEnv()): NextAuthOptions {
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       name: "Email and password",
@@ -32,6 +31,7 @@ export function buildAuthOptions(): NextAuthOptions {
   if (isEntraIdConfigured(env)) {
     providers.push(
       AzureADProvider({
+        name: "Microsoft Entra ID",
         clientId: env.AZURE_AD_CLIENT_ID!,
         clientSecret: env.AZURE_AD_CLIENT_SECRET!,
         tenantId: env.AZURE_AD_TENANT_ID!,

@@ -1,0 +1,104 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState, useTransition, type FormEvent } from "react";
+import { ConfirmButton } from "../../../components/confirm-button.tsx";
+import { FormMessage, TextField } from "../../../components/form-fields.tsx";
+import type { ActionResult } from "../../../lib/actions/action-result.ts";
+import { createOwnApiTokenAction, revokeApiTokenAction } from "./actions.ts";
+import { errorsOf, formErrorOf } from "./form-parts.tsx";
+
+type Created = { id: string; token: string; name: string; expiresAt: Date | null };
+
+export function CreateApiTokenForm() {
+  const [result, setResult] = useState<ActionResult<Created> | null>(null);
+  const [isPending, startTransition] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
+  const router = useRouter();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = Object.fromEntries(new FormData(event.currentTarget));
+    startTransition(async () => {
+      const outcome = await createOwnApiTokenAction(input);
+      setResult(outcome);
+      if (!outcome.ok) return;
+      formRef.current?.reset();
+      router.refresh();
+    });
+  }
+
+  const errors = errorsOf(result);
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form" aria-labelledby="new-token-heading">
+      <h2 id="new-token-heading">New API token</h2>
+      {result?.ok ? (
+        <div role="status" aria-live="polite" className="form-success">
+          <p>Token “{result.data.name}” created. Copy it now: it is shown only once and cannot be recovered.</p>
+          <label htmlFor="new-token-value">Token</label>
+          <input
+            id="new-token-value"
+            readOnly
+            value={result.data.token}
+            className="token-value"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <p>
+            Send it as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>.
+          </p>
+        </div>
+      ) : (
+        <FormMessage error={formErrorOf(result)} />
+      )}
+      <div className="form-grid">
+        <TextField idPrefix="token" name="name" label="Name" isRequired maxLength={100} placeholder="e.g. nightly import script" errors={errors} />
+        <TextField
+          idPrefix="token"
+          name="expiresInDays"
+          label="Valid for (days)"
+          type="number"
+          inputMode="numeric"
+          hint="Leave empty for a token that does not expire."
+          errors={errors}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={isPending} aria-busy={isPending}>
+          Create token
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function RevokeApiTokenButton({ tokenId, tokenName }: { tokenId: string; tokenName: string }) {
+  const [result, setResult] = useState<ActionResult<undefined> | null>(null);
+  const [isPending, startTransition] = useTransition();
+  const router = useRouter();
+
+  function revoke() {
+    startTransition(async () => {
+      const outcome = await revokeApiTokenAction({ tokenId });
+      setResult(outcome);
+      if (outcome.ok) router.refresh();
+    });
+  }
+
+  return (
+    <>
+      <ConfirmButton
+        label={`Revoke ${tokenName}`}
+        title="Revoke this API token?"
+        message={`Anything using the token “${tokenName}” stops working at once. This cannot be undone.`}
+        confirmLabel="Revoke"
+        isDisabled={isPending}
+        onConfirm={revoke}
+      />
+      {result && !result.ok && (
+        <span role="alert" className="field-error">
+          {result.message}
+        </span>
+      )}
+    </>
+  );
+}
