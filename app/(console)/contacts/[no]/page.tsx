@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ContactCard } from "../../../../components/erp/contact-card.tsx";
+import { PageHeader } from "../../../../components/page-header.tsx";
+import { pageUser } from "../../../../lib/auth/page-guard.ts";
+import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
+import { getDb } from "../../../../lib/db/db-client.ts";
+import { toContactDto } from "../../../../lib/erp/contact-schema.ts";
+import { getContactByNo } from "../../../../lib/erp/contact-service.ts";
+import { decodeParam } from "../../../../lib/erp/parse-input.ts";
+import { createContact, deleteContact, findCustomerOptions, updateContact } from "../actions.ts";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ no: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { no } = await params;
+  return { title: `Contact ${decodeParam(no)}` };
+}
+
+export default async function ContactCardPage({ params }: { params: Params }) {
+  const { no } = await params;
+  const { user } = await pageUser(`/contacts/${no}`, "erp.read");
+  const contact = await getContactByNo(getDb(), decodeParam(no));
+  if (!contact) notFound();
+  return (
+    <main className="page">
+      <PageHeader
+        title={`${contact.no} · ${contact.name}`}
+        trail={[{ href: "/contacts", label: "Contacts" }]}
+        subtitle="Contact card"
+      />
+      <ContactCard
+        contact={toContactDto(contact)}
+        canWrite={roleHasPermission(user.role, "erp.write")}
+        create={createContact}
+        update={updateContact}
+        remove={deleteContact}
+        findCustomers={findCustomerOptions}
+      />
+    </main>
+  );
+}

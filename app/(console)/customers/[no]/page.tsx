@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CustomerCard } from "../../../../components/erp/customer-card.tsx";
+import { PageHeader } from "../../../../components/page-header.tsx";
+import { pageUser } from "../../../../lib/auth/page-guard.ts";
+import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
+import { getDb } from "../../../../lib/db/db-client.ts";
+import { toCustomerDto } from "../../../../lib/erp/customer-schema.ts";
+import { getCustomerByNo } from "../../../../lib/erp/customer-service.ts";
+import { decodeParam } from "../../../../lib/erp/parse-input.ts";
+import { createCustomer, deleteCustomer, updateCustomer } from "../actions.ts";
+import { customerCardLookups } from "../card-data.ts";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ no: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { no } = await params;
+  return { title: `Customer ${decodeParam(no)}` };
+}
+
+export default async function CustomerCardPage({ params }: { params: Params }) {
+  const { no } = await params;
+  const { user } = await pageUser(`/customers/${no}`, "erp.read");
+  const customer = await getCustomerByNo(getDb(), decodeParam(no));
+  if (!customer) notFound();
+  const lookups = await customerCardLookups(customer.id);
+  return (
+    <main className="page">
+      <PageHeader
+        title={`${customer.no} · ${customer.name}`}
+        trail={[{ href: "/customers", label: "Customers" }]}
+        subtitle="Customer card"
+      />
+      <CustomerCard
+        customer={toCustomerDto(customer)}
+        {...lookups}
+        canWrite={roleHasPermission(user.role, "erp.write")}
+        create={createCustomer}
+        update={updateCustomer}
+        remove={deleteCustomer}
+      />
+      <section className="card" aria-labelledby="customer-contacts-heading">
+        <h2 id="customer-contacts-heading">Contacts</h2>
+        {lookups.contacts.length === 0 ? (
+          <p>This customer has no contacts yet.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="visually-hidden">Contacts of customer {customer.no}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">No.</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Job Title</th>
+                  <th scope="col">E-Mail</th>
+                  <th scope="col">Phone No.</th>
+                </tr>
+              </thead>
+              <tbody>
+                {lookups.contacts.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link href={`/contacts/${encodeURIComponent(c.no)}`}>{c.no}</Link>
+                    </td>
+                    <td>{c.name}</td>
+                    <td>{c.jobTitle}</td>
+                    <td>{c.email}</td>
+                    <td>{c.phoneNo}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  );
+}

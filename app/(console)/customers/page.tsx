@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CustomerList } from "../../../components/erp/customer-list.tsx";
+import { PageHeader } from "../../../components/page-header.tsx";
+import { pageUser } from "../../../lib/auth/page-guard.ts";
+import { roleHasPermission } from "../../../lib/auth/permissions.ts";
+import { getDb } from "../../../lib/db/db-client.ts";
+import { CUSTOMER_FILTERS, customerListQuerySchema } from "../../../lib/erp/customer-schema.ts";
+import { listCustomers } from "../../../lib/erp/customer-service.ts";
+import { parseLenient } from "../../../lib/erp/parse-input.ts";
+
+export const metadata: Metadata = { title: "Customers" };
+export const dynamic = "force-dynamic";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function CustomersPage({ searchParams }: { searchParams: SearchParams }) {
+  const { user } = await pageUser("/customers", "erp.read");
+  const query = parseLenient(customerListQuerySchema, await searchParams);
+  const page = await listCustomers(getDb(), query);
+  const filters: Record<string, string> = {};
+  for (const key of [...CUSTOMER_FILTERS, "blocked"] as const) if (query[key]) filters[key] = String(query[key]);
+  return (
+    <main className="page">
+      <PageHeader
+        title="Customers"
+        actions={
+          roleHasPermission(user.role, "erp.write") ? (
+            <Link href="/customers/new" className="button button-primary">
+              New customer
+            </Link>
+          ) : null
+        }
+      />
+      <CustomerList
+        rows={page.rows}
+        total={page.total}
+        state={{ page: page.page, pageSize: page.pageSize, sort: query.sort, dir: query.dir, q: query.q, filters }}
+      />
+    </main>
+  );
+}

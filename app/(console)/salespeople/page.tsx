@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "../../../components/page-header.tsx";
+import { pageUser } from "../../../lib/auth/page-guard.ts";
+import { roleHasPermission } from "../../../lib/auth/permissions.ts";
+import { getDb } from "../../../lib/db/db-client.ts";
+import { salespersonListQuerySchema } from "../../../lib/erp/salesperson-schema.ts";
+import { listSalespeople } from "../../../lib/erp/salesperson-service.ts";
+import { parseLenient } from "../../../lib/erp/parse-input.ts";
+import { SimpleSearch } from "../../../components/simple-search.tsx";
+
+export const metadata: Metadata = { title: "Salespeople" };
+export const dynamic = "force-dynamic";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function SalespeoplePage({ searchParams }: { searchParams: SearchParams }) {
+  const { user } = await pageUser("/salespeople", "erp.read");
+  const query = parseLenient(salespersonListQuerySchema, await searchParams);
+  const rows = await listSalespeople(getDb(), query);
+  return (
+    <main className="page">
+      <PageHeader
+        title="Salespeople"
+        actions={
+          roleHasPermission(user.role, "erp.write") ? (
+            <Link href="/salespeople/new" className="button button-primary">
+              New salesperson
+            </Link>
+          ) : null
+        }
+      />
+      <section className="list">
+        <SimpleSearch label="Search code or name" defaultValue={query.q} count={rows.length} />
+        <div className="table-scroll">
+          <table className="data-table">
+            <caption className="visually-hidden">Salespeople</caption>
+            <thead>
+              <tr>
+                <th scope="col">Code</th>
+                <th scope="col">Name</th>
+                <th scope="col">E-Mail</th>
+                <th scope="col">Phone No.</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <Link href={`/salespeople/${encodeURIComponent(s.code)}`}>{s.code}</Link>
+                  </td>
+                  <td>{s.name}</td>
+                  <td>{s.email}</td>
+                  <td>{s.phoneNo}</td>
+                </tr>
+              ))}
+              {rows.length === 0 && (
+                <tr>
+                  <td colSpan={4} className="empty-row">
+                    {query.q ? "No salespeople match the search." : "There are no salespeople yet."}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,177 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import type { ActionResult } from "../../lib/actions/action-result.ts";
+import type { ContactDto } from "../../lib/erp/contact-schema.ts";
+import { ConfirmButton } from "../confirm-button.tsx";
+import { COUNTRY_CODES } from "../country-codes.ts";
+import { FormMessage, TextField } from "../form-fields.tsx";
+import { useRecordForm } from "../use-record-form.ts";
+
+export type ContactCardProps = {
+  contact: ContactDto | null;
+  /** Prefills the customer of a new contact (from "New contact" on a customer card). */
+  initialCustomerNo?: string;
+  canWrite: boolean;
+  create: (input: unknown) => Promise<ActionResult<ContactDto>>;
+  update: (input: unknown) => Promise<ActionResult<ContactDto>>;
+  remove: (input: unknown) => Promise<ActionResult<{ id: string; no: string }>>;
+  findCustomers: (search: unknown) => Promise<ActionResult<{ no: string; name: string }[]>>;
+};
+
+/** Suggestions for the Customer No. field while typing (a datalist, so the field stays a plain text input). */
+function useCustomerSuggestions(findCustomers: ContactCardProps["findCustomers"]) {
+  const [options, setOptions] = useState<{ no: string; name: string }[]>([]);
+  const [search, setSearch] = useState<string | null>(null);
+  const latest = useRef(0);
+  useEffect(() => {
+    if (search === null) return;
+    const ticket = ++latest.current;
+    const timer = setTimeout(async () => {
+      const result = await findCustomers(search);
+      if (ticket === latest.current && result.ok) setOptions(result.data);
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [search, findCustomers]);
+  return { options, setSearch };
+}
+
+export function ContactCard(props: ContactCardProps) {
+  const form = useRecordForm<ContactDto>({
+    initial: props.contact,
+    save: (values, current) =>
+      current ? props.update({ ...values, id: current.id, rowVersion: current.rowVersion }) : props.create(values),
+    remove: (current) => props.remove({ id: current.id, rowVersion: current.rowVersion }),
+    hrefOf: (c) => `/contacts/${encodeURIComponent(c.no)}`,
+    listHref: "/contacts",
+    savedMessage: props.contact ? "The contact was saved." : "The contact was created.",
+  });
+  const suggestions = useCustomerSuggestions(props.findCustomers);
+  const c = form.record;
+  const isReadOnly = !props.canWrite;
+  const common = { errors: form.fieldErrors, isReadOnly, idPrefix: "contact" };
+
+  return (
+    <form className="card-form" onSubmit={form.onSubmit} noValidate key={c ? `${c.id}-${c.rowVersion}` : "new"}>
+      <div className="card-actions">
+        {props.canWrite && (
+          <button type="submit" className="button button-primary" disabled={form.isPending}>
+            {form.isPending ? "Saving…" : c ? "Save" : "Create"}
+          </button>
+        )}
+        {props.canWrite && c && (
+          <ConfirmButton
+            label="Delete"
+            title={`Delete contact ${c.no}?`}
+            message={`Contact ${c.no} ${c.name} will be deleted. This cannot be undone.`}
+            confirmLabel="Delete contact"
+            isDisabled={form.isPending}
+            onConfirm={form.onDelete}
+          />
+        )}
+        {c?.customerNo && (
+          <Link className="button" href={`/customers/${encodeURIComponent(c.customerNo)}`}>
+            Open customer
+          </Link>
+        )}
+        <Link className="button button-link" href="/contacts">
+          Back to contacts
+        </Link>
+      </div>
+      <FormMessage error={form.error} success={form.success} />
+      {isReadOnly && <p className="read-only-note">You can view this contact. Your role does not allow changes.</p>}
+
+      <fieldset className="fasttab">
+        <legend>General</legend>
+        <div className="form-grid">
+          <TextField
+            {...common}
+            name="no"
+            label="No."
+            defaultValue={c?.no}
+            maxLength={20}
+            hint={c ? undefined : "Leave blank to use the next number (CT000010, CT000020, …)."}
+          />
+          {c && (
+            <div className="form-field">
+              <span className="field-label" id="contact-name-label">
+                Name
+              </span>
+              <output aria-labelledby="contact-name-label" className="field-output">
+                {c.name}
+              </output>
+            </div>
+          )}
+          <TextField {...common} name="salutationCode" label="Salutation Code" defaultValue={c?.salutationCode} maxLength={10} />
+          <TextField {...common} name="firstName" label="First Name" defaultValue={c?.firstName} maxLength={30} autoComplete="given-name" />
+          <TextField {...common} name="middleName" label="Middle Name" defaultValue={c?.middleName} maxLength={30} autoComplete="additional-name" />
+          <TextField {...common} name="surname" label="Surname" defaultValue={c?.surname} maxLength={30} autoComplete="family-name" />
+          <TextField {...common} name="jobTitle" label="Job Title" defaultValue={c?.jobTitle} maxLength={100} />
+          <div onInput={(e) => suggestions.setSearch((e.target as HTMLInputElement).value)}>
+            <TextField
+              {...common}
+              name="customerNo"
+              label="Customer No."
+              defaultValue={c ? c.customerNo : props.initialCustomerNo}
+              maxLength={20}
+              list="contact-customer-options"
+              hint="The customer this person works for. Type a no. or a name."
+            />
+          </div>
+          {c?.customerName && (
+            <div className="form-field">
+              <span className="field-label" id="contact-customer-name-label">
+                Customer Name
+              </span>
+              <output aria-labelledby="contact-customer-name-label" className="field-output">
+                {c.customerName}
+              </output>
+            </div>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset className="fasttab">
+        <legend>Address &amp; Contact</legend>
+        <div className="form-grid">
+          <TextField {...common} name="address" label="Address" defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
+          <TextField {...common} name="address2" label="Address 2" defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
+          <TextField {...common} name="postCode" label="Post Code" defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
+          <TextField {...common} name="city" label="City" defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
+          <TextField {...common} name="county" label="County" defaultValue={c?.county} maxLength={30} />
+          <TextField
+            {...common}
+            name="countryRegionCode"
+            label="Country/Region Code"
+            defaultValue={c?.countryRegionCode}
+            maxLength={10}
+            list="country-codes"
+          />
+          <TextField {...common} name="phoneNo" label="Phone No." type="tel" defaultValue={c?.phoneNo} maxLength={30} />
+          <TextField
+            {...common}
+            name="mobilePhoneNo"
+            label="Mobile Phone No."
+            type="tel"
+            defaultValue={c?.mobilePhoneNo}
+            maxLength={30}
+          />
+          <TextField {...common} name="email" label="E-Mail" type="email" defaultValue={c?.email} maxLength={80} />
+        </div>
+      </fieldset>
+      <datalist id="contact-customer-options">
+        {suggestions.options.map((o) => (
+          <option key={o.no} value={o.no}>
+            {o.name}
+          </option>
+        ))}
+      </datalist>
+      <datalist id="country-codes">
+        {COUNTRY_CODES.map((code) => (
+          <option key={code} value={code} />
+        ))}
+      </datalist>
+    </form>
+  );
+}

@@ -1,0 +1,22 @@
+import { useId } from "react";
+
+// A plain GET search form for short lists: works without JavaScript and keeps the search in the URL.
+export function SimpleSearch(props: { label: string; defaultValue?: string; count: number }) {
+  const id = useId();
+  return (
+    <div className="list-toolbar">
+      <form role="search" className="list-search" method="get">
+        <label htmlFor={id} className="visually-hidden">
+          {props.label}
+        </label>
+        <input id={id} name="q" type="search" defaultValue={props.defaultValue ?? ""} placeholder={props.label} maxLength={100} />
+        <button type="submit" className="button">
+          Search
+        </button>
+      </form>
+      <span className="list-status">
+        {props.count} record{props.count === 1 ? "" : "s"}
+      </span>
+    </div>
+  );
+}
