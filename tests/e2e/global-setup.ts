@@ -7,10 +7,26 @@ import { createThrowawayDatabase, dropDatabase } from "../support/test-database.
 
 // Starts the console as a user would run it (built app, worker, seeded emulator) on a throwaway database.
 export default async function globalSetup() {
+  // Build first: a failing build must not leave a throwaway database behind.
+  buildAppIfNeeded((line) => process.stdout.write(`${line}\n`));
   const db = await createThrowawayDatabase("cc_e2e");
+  const children: Child[] = [];
+  const teardown = async () => {
+    for (const child of children.reverse()) await stopChild(child);
+    await dropDatabase(db.name);
+  };
+  try {
+    await startConsole(db, children);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
+
+async function startConsole(db: { url: string }, children: Child[]): Promise<void> {
   await applyMigrations(db.url);
   await seedOnFirstStart(db.url);
-  buildAppIfNeeded((line) => process.stdout.write(`${line}\n`));
 
   const port = await findFreePort();
   const baseUrl = `http://localhost:${port}`;
@@ -24,13 +40,12 @@ export default async function globalSetup() {
     LOG_LEVEL: "warn",
   };
   delete env.REDIS_URL;
-  const children: Child[] = [];
   if (fs.existsSync(path.join(ROOT, "emulator/main.ts"))) {
     const emulatorPort = await findFreePort();
     const [node, args] = tsxArgs("emulator/main.ts");
     env.EMULATOR_URL = `http://127.0.0.1:${emulatorPort}`;
     env.EMULATOR_CONSOLE_URL = baseUrl;
-    children.push(startChild("emulator", node, [...args, "--port", String(emulatorPort), "--data-dir", "", "--seed", "demo"], env, { quiet: true }));
+    children.push(startChild("emulator", node, [...args, "--port", String(emulatorPort), "--no-persist", "--seed", "demo"], env, { quiet: true }));
     await waitForHttp(`${env.EMULATOR_URL}/_emulator/stats`, 30_000, "The Dataverse emulator");
   }
   children.push(startChild("web", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], env, { quiet: true }));
@@ -41,9 +56,4 @@ export default async function globalSetup() {
   process.env.E2E_BASE_URL = baseUrl;
   process.env.E2E_DATABASE_URL = db.url;
   if (env.EMULATOR_URL) process.env.E2E_EMULATOR_URL = env.EMULATOR_URL;
-
-  return async () => {
-    for (const child of children.reverse()) await stopChild(child);
-    await dropDatabase(db.name);
-  };
 }
