@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useRef } from "react";
 
 // A button that asks before doing something destructive, in a native modal dialog (focus trapped, Esc cancels).
@@ -11,6 +12,7 @@ export function ConfirmButton(props: {
   isDisabled?: boolean;
   onConfirm: () => void;
 }) {
+  const t = useTranslations("common");
   const dialogRef = useRef<HTMLDialogElement>(null);
   const id = useId();
   return (
@@ -38,7 +40,7 @@ export function ConfirmButton(props: {
             {props.confirmLabel}
           </button>
           <button type="button" className="button" autoFocus onClick={() => dialogRef.current?.close()}>
-            Cancel
+            {t("cancel")}
           </button>
         </div>
       </dialog>

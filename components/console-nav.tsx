@@ -1,28 +1,41 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 // The console's left navigation; the current section is marked for sighted users and screen readers alike.
 
-type NavItem = { href: string; label: string };
+type NavKey =
+  | "customers"
+  | "contacts"
+  | "salespeople"
+  | "currencies"
+  | "integrationTableMappings"
+  | "syncErrors"
+  | "syncJobs"
+  | "connection"
+  | "users";
+type NavItem = { href: string; key: NavKey };
 
 const ERP_ITEMS: NavItem[] = [
-  { href: "/customers", label: "Customers" },
-  { href: "/contacts", label: "Contacts" },
-  { href: "/salespeople", label: "Salespeople" },
-  { href: "/currencies", label: "Currencies" },
+  { href: "/customers", key: "customers" },
+  { href: "/contacts", key: "contacts" },
+  { href: "/salespeople", key: "salespeople" },
+  { href: "/currencies", key: "currencies" },
 ];
 
 const INTEGRATION_ITEMS: NavItem[] = [
-  { href: "/integration/table-mappings", label: "Integration Table Mappings" },
-  { href: "/integration/sync-errors", label: "Coupled Data Synchronization Errors" },
-  { href: "/integration/sync-jobs", label: "Synchronization Jobs" },
-  { href: "/integration/connection", label: "Dataverse Connection" },
+  { href: "/integration/table-mappings", key: "integrationTableMappings" },
+  { href: "/integration/sync-errors", key: "syncErrors" },
+  { href: "/integration/sync-jobs", key: "syncJobs" },
+  { href: "/integration/connection", key: "connection" },
 ];
 
-function NavSection(props: { title: string; items: NavItem[]; pathname: string }) {
-  const headingId = `nav-${props.title.toLowerCase().replace(/\W+/g, "-")}`;
+// Heading ids stay the same in every language (they only tie each list to its heading).
+function NavSection(props: { id: string; title: string; items: NavItem[]; pathname: string }) {
+  const t = useTranslations("nav");
+  const headingId = `nav-${props.id}`;
   return (
     <div className="nav-section">
       <h2 id={headingId} className="nav-heading">
@@ -34,7 +47,7 @@ function NavSection(props: { title: string; items: NavItem[]; pathname: string }
           return (
             <li key={item.href}>
               <Link href={item.href} className={isCurrent ? "nav-link is-current" : "nav-link"} aria-current={isCurrent ? "page" : undefined}>
-                {item.label}
+                {t(item.key)}
               </Link>
             </li>
           );
@@ -45,13 +58,14 @@ function NavSection(props: { title: string; items: NavItem[]; pathname: string }
 }
 
 export function ConsoleNav(props: { canManageUsers: boolean }) {
+  const t = useTranslations("nav");
   const pathname = usePathname() ?? "";
   return (
-    <nav aria-label="Main" className="console-nav">
-      <NavSection title="Sales" items={ERP_ITEMS} pathname={pathname} />
-      <NavSection title="Integration" items={INTEGRATION_ITEMS} pathname={pathname} />
+    <nav aria-label={t("main")} className="console-nav">
+      <NavSection id="sales" title={t("sales")} items={ERP_ITEMS} pathname={pathname} />
+      <NavSection id="integration" title={t("integration")} items={INTEGRATION_ITEMS} pathname={pathname} />
       {props.canManageUsers && (
-        <NavSection title="Administration" items={[{ href: "/users", label: "Users" }]} pathname={pathname} />
+        <NavSection id="administration" title={t("administration")} items={[{ href: "/users", key: "users" }]} pathname={pathname} />
       )}
     </nav>
   );

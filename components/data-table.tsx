@@ -1,6 +1,7 @@
 "use client";
 
 import { functionalUpdate, useTable, type ColumnDef, type ColumnFiltersState, type PaginationState, type SortingState, type Updater } from "@tanstack/react-table";
+import { useTranslations } from "next-intl";
 import { usePathname, useRouter } from "next/navigation";
 import { useId, useMemo, useState, useTransition, type FormEvent } from "react";
 import { serverTableFeatures, type ServerTableFeatures } from "./server-table-features.ts";
@@ -48,6 +49,7 @@ function toSearchParams(state: ListState, defaultSort: string): URLSearchParams 
 
 export function DataTable<TData extends object>(props: DataTableProps<TData>) {
   const { state, defaultSort } = props;
+  const t = useTranslations();
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
@@ -138,7 +140,7 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
             maxLength={100}
           />
           <button type="submit" className="button">
-            Search
+            {t("common.search")}
           </button>
         </form>
         <button
@@ -148,8 +150,8 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
           aria-controls={`${ids}-filters`}
           onClick={() => setIsFilterPaneOpen((open) => !open)}
         >
-          {isFilterPaneOpen ? "Hide filters" : "Show filters"}
-          {activeFilters.length > 0 ? ` (${activeFilters.length})` : ""}
+          {isFilterPaneOpen ? t("table.hideFilters") : t("table.showFilters")}
+          {activeFilters.length > 0 ? t("table.activeFilterCount", { count: activeFilters.length }) : ""}
         </button>
         {(activeFilters.length > 0 || state.q) && (
           <button
@@ -157,25 +159,25 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
             className="button button-link"
             onClick={() => navigate({ ...state, q: undefined, filters: {}, page: 1 })}
           >
-            Clear all filters
+            {t("table.clearAllFilters")}
           </button>
         )}
         <span className="list-status" role="status" aria-live="polite">
-          {isPending ? "Loading…" : `${rowCount.toLocaleString("en-US")} record${rowCount === 1 ? "" : "s"}`}
+          {isPending ? t("table.loading") : t("common.recordCount", { count: rowCount })}
         </span>
       </div>
 
       {isFilterPaneOpen && (
         <form id={`${ids}-filters`} className="filter-pane" onSubmit={onApplyFilters} key={JSON.stringify(state.filters)}>
           <fieldset>
-            <legend>Filter by column</legend>
+            <legend>{t("table.filterByColumn")}</legend>
             <div className="filter-grid">
               {props.filterFields.map((field) => (
                 <div className="form-field" key={field.id}>
                   <label htmlFor={`${ids}-f-${field.id}`}>{field.label}</label>
                   {field.options ? (
                     <select id={`${ids}-f-${field.id}`} name={field.id} defaultValue={state.filters[field.id] ?? ""}>
-                      <option value="">(any)</option>
+                      <option value="">{t("common.any")}</option>
                       {field.options.map((o) => (
                         <option key={o.value} value={o.value}>
                           {o.label}
@@ -196,10 +198,10 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
             </div>
             <div className="form-actions">
               <button type="submit" className="button button-primary">
-                Apply filters
+                {t("table.applyFilters")}
               </button>
               <button type="button" className="button" onClick={() => table.setColumnFilters([])}>
-                Clear filters
+                {t("table.clearFilters")}
               </button>
             </div>
           </fieldset>
@@ -250,7 +252,7 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
             {props.data.length === 0 && (
               <tr>
                 <td colSpan={props.columns.length} className="empty-row">
-                  {state.q || activeFilters.length ? "No records match the search and filters." : "There are no records yet."}
+                  {state.q || activeFilters.length ? t("table.noMatch") : t("table.empty")}
                 </td>
               </tr>
             )}
@@ -258,26 +260,22 @@ export function DataTable<TData extends object>(props: DataTableProps<TData>) {
         </table>
       </div>
 
-      <nav className="pager" aria-label="Pages">
-        <span>
-          {firstRow.toLocaleString("en-US")}–{lastRow.toLocaleString("en-US")} of {rowCount.toLocaleString("en-US")}
-        </span>
+      <nav className="pager" aria-label={t("table.pages")}>
+        <span>{t("table.range", { first: firstRow, last: lastRow, total: rowCount })}</span>
         <button type="button" className="button" onClick={() => table.firstPage()} disabled={!table.getCanPreviousPage()}>
-          First
+          {t("table.first")}
         </button>
         <button type="button" className="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
-          Previous
+          {t("table.previous")}
         </button>
-        <span>
-          Page {state.page.toLocaleString("en-US")} of {pageCount.toLocaleString("en-US")}
-        </span>
+        <span>{t("table.pageOf", { page: state.page, pages: pageCount })}</span>
         <button type="button" className="button" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>
-          Next
+          {t("table.next")}
         </button>
         <button type="button" className="button" onClick={() => table.lastPage()} disabled={!table.getCanNextPage()}>
-          Last
+          {t("table.last")}
         </button>
-        <label htmlFor={`${ids}-size`}>Rows per page</label>
+        <label htmlFor={`${ids}-size`}>{t("table.rowsPerPage")}</label>
         <select id={`${ids}-size`} value={state.pageSize} onChange={(e) => table.setPageSize(Number(e.target.value))}>
           {[...new Set([...pageSizes, state.pageSize])].sort((a, b) => a - b).map((size) => (
             <option key={size} value={size}>

@@ -1,6 +1,14 @@
-// Display formatting shared by lists and cards (English for now; per-user locales come with the UI issue).
-const amountFormat = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import type { useFormatter } from "next-intl";
 
-export function formatAmount(value: number): string {
-  return amountFormat.format(value);
+// Display formatting shared by lists and cards, in the reader's language. Takes the formatter of the caller
+// (useFormatter in components, getFormatter in async server components) so server and client render alike.
+type Formatter = ReturnType<typeof useFormatter>;
+
+export function formatAmount(format: Formatter, value: number): string {
+  return format.number(value, "amount");
+}
+
+/** Date and time in UTC, marked as such; an em dash when there is none. */
+export function formatDateTime(format: Formatter, value: Date | null | undefined): string {
+  return value ? format.dateTime(value, "dateTime") : "—";
 }

@@ -1,7 +1,9 @@
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 
 // A plain GET search form for short lists: works without JavaScript and keeps the search in the URL.
 export function SimpleSearch(props: { label: string; defaultValue?: string; count: number }) {
+  const t = useTranslations("common");
   const id = useId();
   return (
     <div className="list-toolbar">
@@ -11,11 +13,11 @@ export function SimpleSearch(props: { label: string; defaultValue?: string; coun
         </label>
         <input id={id} name="q" type="search" defaultValue={props.defaultValue ?? ""} placeholder={props.label} maxLength={100} />
         <button type="submit" className="button">
-          Search
+          {t("search")}
         </button>
       </form>
       <span className="list-status">
-        {props.count} record{props.count === 1 ? "" : "s"}
+        {t("recordCount", { count: props.count })}
       </span>
     </div>
   );

@@ -1,20 +1,22 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { loginErrorMessage } from "../../lib/auth/login-errors.ts";
+import { loginErrorKey } from "../../i18n/login-error-keys.ts";
 
-type FieldErrors = { email?: string; password?: string };
+type FieldErrors = { email?: "emailRequired" | "emailInvalid"; password?: "passwordRequired" };
 
 function validate(email: string, password: string): FieldErrors {
   const errors: FieldErrors = {};
-  if (!email.trim()) errors.email = "Enter your e-mail address.";
-  else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) errors.email = "Enter a valid e-mail address, like name@example.com.";
-  if (!password) errors.password = "Enter your password.";
+  if (!email.trim()) errors.email = "emailRequired";
+  else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) errors.email = "emailInvalid";
+  if (!password) errors.password = "passwordRequired";
   return errors;
 }
 
 export function LoginForm(props: { callbackUrl: string; initialError: string | null; isEntraIdEnabled: boolean }) {
+  const t = useTranslations();
   const [error, setError] = useState<string | null>(props.initialError);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [isPending, setIsPending] = useState(false);
@@ -37,7 +39,8 @@ export function LoginForm(props: { callbackUrl: string; initialError: string | n
     const result = await signIn("credentials", { email, password, redirect: false, callbackUrl: props.callbackUrl });
     if (!result?.ok || result.error) {
       setIsPending(false);
-      setError(loginErrorMessage(result?.error ?? "Callback"));
+      const failure = loginErrorKey(result?.error ?? "Callback") ?? { key: "generic" as const, values: { minutes: 0 } };
+      setError(t(`loginErrors.${failure.key}`, failure.values));
       return;
     }
     // A full navigation, so server components render with the new session cookie.
@@ -58,7 +61,7 @@ export function LoginForm(props: { callbackUrl: string; initialError: string | n
       </div>
       <form onSubmit={onSubmit} noValidate aria-describedby={error ? "login-error" : undefined} className="form">
         <div className="form-field">
-          <label htmlFor="email">E-mail</label>
+          <label htmlFor="email">{t("login.email")}</label>
           <input
             id="email"
             name="email"
@@ -71,12 +74,12 @@ export function LoginForm(props: { callbackUrl: string; initialError: string | n
           />
           {fieldErrors.email && (
             <p id="email-error" className="field-error">
-              {fieldErrors.email}
+              {t(`login.${fieldErrors.email}`)}
             </p>
           )}
         </div>
         <div className="form-field">
-          <label htmlFor="password">Password</label>
+          <label htmlFor="password">{t("login.password")}</label>
           <input
             id="password"
             name="password"
@@ -88,23 +91,23 @@ export function LoginForm(props: { callbackUrl: string; initialError: string | n
           />
           {fieldErrors.password && (
             <p id="password-error" className="field-error">
-              {fieldErrors.password}
+              {t(`login.${fieldErrors.password}`)}
             </p>
           )}
         </div>
         <button type="submit" className="button button-primary" disabled={isPending} aria-busy={isPending}>
-          {isPending ? "Signing in…" : "Sign in"}
+          {isPending ? t("login.signingIn") : t("login.signIn")}
         </button>
       </form>
       {props.isEntraIdEnabled && (
         <div className="login-alternative">
-          <p>or</p>
+          <p>{t("login.or")}</p>
           <button
             type="button"
             className="button"
             onClick={() => signIn("azure-ad", { callbackUrl: props.callbackUrl })}
           >
-            Sign in with Microsoft
+            {t("login.signInWithMicrosoft")}
           </button>
         </div>
       )}

@@ -1,12 +1,18 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { LanguageSelect } from "../../components/language-select.tsx";
+import { loginErrorKey } from "../../i18n/login-error-keys.ts";
 import { getSessionUser } from "../../lib/auth/authorize.ts";
 import { safeCallbackUrl } from "../../lib/auth/callback-url.ts";
-import { loginErrorMessage } from "../../lib/auth/login-errors.ts";
 import { isEntraIdConfigured } from "../../lib/env.ts";
 import { LoginForm } from "./login-form.tsx";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("login");
+  return { title: t("title") };
+}
+
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -19,13 +25,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(first(params.callbackUrl));
   if (await getSessionUser()) redirect(callbackUrl);
+  const t = await getTranslations();
+  const error = loginErrorKey(first(params.error));
   return (
     <main className="login-page">
       <div className="login-card">
-        <h1>Sign in to the coupling console</h1>
+        <LanguageSelect className="login-language" />
+        <h1>{t("login.heading")}</h1>
         <LoginForm
           callbackUrl={callbackUrl}
-          initialError={loginErrorMessage(first(params.error))}
+          initialError={error ? t(`loginErrors.${error.key}`, error.values) : null}
           isEntraIdEnabled={isEntraIdConfigured()}
         />
       </div>

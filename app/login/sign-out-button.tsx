@@ -1,10 +1,12 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Ends the session and returns to the login page. For the console header. */
 export function SignOutButton({ className }: { className?: string }) {
+  const t = useTranslations("header");
   const [isPending, setIsPending] = useState(false);
   return (
     <button
@@ -16,7 +18,7 @@ export function SignOutButton({ className }: { className?: string }) {
         void signOut({ callbackUrl: "/login" });
       }}
     >
-      {isPending ? "Signing out…" : "Sign out"}
+      {isPending ? t("signingOut") : t("signOut")}
     </button>
   );
 }

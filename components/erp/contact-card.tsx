@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { ActionResult } from "../../lib/actions/action-result.ts";
@@ -38,6 +39,9 @@ function useCustomerSuggestions(findCustomers: ContactCardProps["findCustomers"]
 }
 
 export function ContactCard(props: ContactCardProps) {
+  const t = useTranslations("contacts");
+  const tc = useTranslations("common");
+  const tf = useTranslations("fields");
   const form = useRecordForm<ContactDto>({
     initial: props.contact,
     save: (values, current) =>
@@ -45,7 +49,7 @@ export function ContactCard(props: ContactCardProps) {
     remove: (current) => props.remove({ id: current.id, rowVersion: current.rowVersion }),
     hrefOf: (c) => `/contacts/${encodeURIComponent(c.no)}`,
     listHref: "/contacts",
-    savedMessage: props.contact ? "The contact was saved." : "The contact was created.",
+    savedMessage: props.contact ? t("saved") : t("created"),
   });
   const suggestions = useCustomerSuggestions(props.findCustomers);
   const c = form.record;
@@ -57,72 +61,72 @@ export function ContactCard(props: ContactCardProps) {
       <div className="card-actions">
         {props.canWrite && (
           <button type="submit" className="button button-primary" disabled={form.isPending}>
-            {form.isPending ? "Saving…" : c ? "Save" : "Create"}
+            {form.isPending ? tc("saving") : c ? tc("save") : tc("create")}
           </button>
         )}
         {props.canWrite && c && (
           <ConfirmButton
-            label="Delete"
-            title={`Delete contact ${c.no}?`}
-            message={`Contact ${c.no} ${c.name} will be deleted. This cannot be undone.`}
-            confirmLabel="Delete contact"
+            label={tc("delete")}
+            title={t("deleteTitle", { no: c.no })}
+            message={t("deleteMessage", { no: c.no, name: c.name })}
+            confirmLabel={t("deleteConfirm")}
             isDisabled={form.isPending}
             onConfirm={form.onDelete}
           />
         )}
         {c?.customerNo && (
           <Link className="button" href={`/customers/${encodeURIComponent(c.customerNo)}`}>
-            Open customer
+            {t("openCustomer")}
           </Link>
         )}
         <Link className="button button-link" href="/contacts">
-          Back to contacts
+          {t("backToList")}
         </Link>
       </div>
       <FormMessage error={form.error} success={form.success} />
-      {isReadOnly && <p className="read-only-note">You can view this contact. Your role does not allow changes.</p>}
+      {isReadOnly && <p className="read-only-note">{t("readOnly")}</p>}
 
       <fieldset className="fasttab">
-        <legend>General</legend>
+        <legend>{tc("general")}</legend>
         <div className="form-grid">
           <TextField
             {...common}
             name="no"
-            label="No."
+            label={tf("no")}
             defaultValue={c?.no}
             maxLength={20}
-            hint={c ? undefined : "Leave blank to use the next number (CT000010, CT000020, …)."}
+            hint={c ? undefined : t("noHint")}
           />
           {c && (
             <div className="form-field">
               <span className="field-label" id="contact-name-label">
-                Name
+                {tf("name")}
               </span>
               <output aria-labelledby="contact-name-label" className="field-output">
                 {c.name}
               </output>
             </div>
           )}
-          <TextField {...common} name="salutationCode" label="Salutation Code" defaultValue={c?.salutationCode} maxLength={10} />
-          <TextField {...common} name="firstName" label="First Name" defaultValue={c?.firstName} maxLength={30} autoComplete="given-name" />
-          <TextField {...common} name="middleName" label="Middle Name" defaultValue={c?.middleName} maxLength={30} autoComplete="additional-name" />
-          <TextField {...common} name="surname" label="Surname" defaultValue={c?.surname} maxLength={30} autoComplete="family-name" />
-          <TextField {...common} name="jobTitle" label="Job Title" defaultValue={c?.jobTitle} maxLength={100} />
+          <TextField {...common} name="salutationCode" label={tf("salutationCode")} defaultValue={c?.salutationCode} maxLength={10} />
+          <TextField {...common} name="firstName" label={tf("firstName")} defaultValue={c?.firstName} maxLength={30} autoComplete="given-name" />
+          <TextField {...common} name="middleName" label={tf("middleName")} defaultValue={c?.middleName} maxLength={30} autoComplete="additional-name" />
+          <TextField {...common} name="surname" label={tf("surname")} defaultValue={c?.surname} maxLength={30} autoComplete="family-name" />
+          <TextField {...common} name="jobTitle" label={tf("jobTitle")} defaultValue={c?.jobTitle} maxLength={100} />
           <div onInput={(e) => suggestions.setSearch((e.target as HTMLInputElement).value)}>
             <TextField
               {...common}
               name="customerNo"
-              label="Customer No."
+              label={tf("customerNo")}
               defaultValue={c ? c.customerNo : props.initialCustomerNo}
               maxLength={20}
               list="contact-customer-options"
-              hint="The customer this person works for. Type a no. or a name."
+              hint={t("customerNoHint")}
             />
           </div>
           {c?.customerName && (
             <div className="form-field">
               <span className="field-label" id="contact-customer-name-label">
-                Customer Name
+                {tf("customerName")}
               </span>
               <output aria-labelledby="contact-customer-name-label" className="field-output">
                 {c.customerName}
@@ -133,31 +137,31 @@ export function ContactCard(props: ContactCardProps) {
       </fieldset>
 
       <fieldset className="fasttab">
-        <legend>Address &amp; Contact</legend>
+        <legend>{tc("addressAndContact")}</legend>
         <div className="form-grid">
-          <TextField {...common} name="address" label="Address" defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
-          <TextField {...common} name="address2" label="Address 2" defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
-          <TextField {...common} name="postCode" label="Post Code" defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
-          <TextField {...common} name="city" label="City" defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
-          <TextField {...common} name="county" label="County" defaultValue={c?.county} maxLength={30} />
+          <TextField {...common} name="address" label={tf("address")} defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
+          <TextField {...common} name="address2" label={tf("address2")} defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
+          <TextField {...common} name="postCode" label={tf("postCode")} defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
+          <TextField {...common} name="city" label={tf("city")} defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
+          <TextField {...common} name="county" label={tf("county")} defaultValue={c?.county} maxLength={30} />
           <TextField
             {...common}
             name="countryRegionCode"
-            label="Country/Region Code"
+            label={tf("countryRegionCode")}
             defaultValue={c?.countryRegionCode}
             maxLength={10}
             list="country-codes"
           />
-          <TextField {...common} name="phoneNo" label="Phone No." type="tel" defaultValue={c?.phoneNo} maxLength={30} />
+          <TextField {...common} name="phoneNo" label={tf("phoneNo")} type="tel" defaultValue={c?.phoneNo} maxLength={30} />
           <TextField
             {...common}
             name="mobilePhoneNo"
-            label="Mobile Phone No."
+            label={tf("mobilePhoneNo")}
             type="tel"
             defaultValue={c?.mobilePhoneNo}
             maxLength={30}
           />
-          <TextField {...common} name="email" label="E-Mail" type="email" defaultValue={c?.email} maxLength={80} />
+          <TextField {...common} name="email" label={tf("email")} type="email" defaultValue={c?.email} maxLength={80} />
         </div>
       </fieldset>
       <datalist id="contact-customer-options">

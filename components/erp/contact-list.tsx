@@ -1,60 +1,66 @@
 "use client";
 
 import { createColumnHelper } from "@tanstack/react-table";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
+import { useMemo } from "react";
 import type { ContactListRow } from "../../lib/erp/contact-schema.ts";
 import { DataTable, type FilterField, type ListState } from "../data-table.tsx";
 import { serverTableFeatures } from "../server-table-features.ts";
 
 const column = createColumnHelper<typeof serverTableFeatures, ContactListRow>();
 
-const columns = column.columns([
-  column.accessor("no", {
-    header: "No.",
-    cell: (info) => <Link href={`/contacts/${encodeURIComponent(info.getValue())}`}>{info.getValue()}</Link>,
-  }),
-  column.accessor("name", { header: "Name" }),
-  column.accessor("jobTitle", { header: "Job Title" }),
-  column.accessor("customerNo", {
-    header: "Customer",
-    cell: (info) => {
-      const no = info.getValue();
-      if (!no) return null;
-      return (
-        <Link href={`/customers/${encodeURIComponent(no)}`} title={info.row.original.customerName}>
-          {no} · {info.row.original.customerName}
-        </Link>
-      );
-    },
-  }),
-  column.accessor("city", { header: "City" }),
-  column.accessor("countryRegionCode", { header: "Country/Region" }),
-  column.accessor("email", { header: "E-Mail" }),
-  column.accessor("phoneNo", { header: "Phone No." }),
-]);
-
-const filterFields: FilterField[] = [
-  { id: "no", label: "No." },
-  { id: "name", label: "Name" },
-  { id: "jobTitle", label: "Job Title" },
-  { id: "customerNo", label: "Customer No." },
-  { id: "city", label: "City" },
-  { id: "countryRegionCode", label: "Country/Region" },
-  { id: "email", label: "E-Mail" },
-  { id: "phoneNo", label: "Phone No." },
-];
-
 export function ContactList(props: { rows: ContactListRow[]; total: number; state: ListState }) {
+  const t = useTranslations();
+
+  const { columns, filterFields } = useMemo(() => {
+    const columns = column.columns([
+      column.accessor("no", {
+        header: t("fields.no"),
+        cell: (info) => <Link href={`/contacts/${encodeURIComponent(info.getValue())}`}>{info.getValue()}</Link>,
+      }),
+      column.accessor("name", { header: t("fields.name") }),
+      column.accessor("jobTitle", { header: t("fields.jobTitle") }),
+      column.accessor("customerNo", {
+        header: t("fields.customer"),
+        cell: (info) => {
+          const no = info.getValue();
+          if (!no) return null;
+          return (
+            <Link href={`/customers/${encodeURIComponent(no)}`} title={info.row.original.customerName}>
+              {no} · {info.row.original.customerName}
+            </Link>
+          );
+        },
+      }),
+      column.accessor("city", { header: t("fields.city") }),
+      column.accessor("countryRegionCode", { header: t("fields.countryRegion") }),
+      column.accessor("email", { header: t("fields.email") }),
+      column.accessor("phoneNo", { header: t("fields.phoneNo") }),
+    ]);
+    const filterFields: FilterField[] = [
+      { id: "no", label: t("fields.no") },
+      { id: "name", label: t("fields.name") },
+      { id: "jobTitle", label: t("fields.jobTitle") },
+      { id: "customerNo", label: t("fields.customerNo") },
+      { id: "city", label: t("fields.city") },
+      { id: "countryRegionCode", label: t("fields.countryRegion") },
+      { id: "email", label: t("fields.email") },
+      { id: "phoneNo", label: t("fields.phoneNo") },
+    ];
+    return { columns, filterFields };
+  }, [t]);
+
   return (
     <DataTable
-      caption="Contacts"
+      caption={t("contacts.title")}
       columns={columns}
       data={props.rows}
       total={props.total}
       state={props.state}
       defaultSort="no"
       filterFields={filterFields}
-      searchLabel="Search no., name, city or e-mail"
+      searchLabel={t("contacts.searchLabel")}
       getRowId={(row) => row.id}
     />
   );

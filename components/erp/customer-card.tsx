@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ActionResult } from "../../lib/actions/action-result.ts";
 import type { CustomerDto } from "../../lib/erp/customer-schema.ts";
@@ -21,14 +22,18 @@ export type CustomerCardProps = {
   remove: (input: unknown) => Promise<ActionResult<{ id: string; no: string }>>;
 };
 
-const BLOCKED_OPTIONS: Option[] = [
-  { value: "NONE", label: " " },
-  { value: "SHIP", label: "Ship" },
-  { value: "INVOICE", label: "Invoice" },
-  { value: "ALL", label: "All" },
-];
-
 export function CustomerCard(props: CustomerCardProps) {
+  const t = useTranslations("customers");
+  const tc = useTranslations("common");
+  const tf = useTranslations("fields");
+  const tb = useTranslations("blocked");
+  // Business Central shows a blank for "not blocked"; the blank option keeps that.
+  const blockedOptions: Option[] = [
+    { value: "NONE", label: " " },
+    { value: "SHIP", label: tb("SHIP") },
+    { value: "INVOICE", label: tb("INVOICE") },
+    { value: "ALL", label: tb("ALL") },
+  ];
   const form = useRecordForm<CustomerDto>({
     initial: props.customer,
     save: (values, current) =>
@@ -36,21 +41,21 @@ export function CustomerCard(props: CustomerCardProps) {
     remove: (current) => props.remove({ id: current.id, rowVersion: current.rowVersion }),
     hrefOf: (c) => `/customers/${encodeURIComponent(c.no)}`,
     listHref: "/customers",
-    savedMessage: props.customer ? "The customer was saved." : "The customer was created.",
+    savedMessage: props.customer ? t("saved") : t("created"),
   });
   const c = form.record;
   const isReadOnly = !props.canWrite;
   const common = { errors: form.fieldErrors, isReadOnly, idPrefix: "customer" };
   const currencyOptions: Option[] = [
-    { value: "", label: "(LCY) local currency" },
+    { value: "", label: t("localCurrencyOption") },
     ...props.currencies.map((x) => ({ value: x.code, label: `${x.code} – ${x.description}` })),
   ];
   const salespersonOptions: Option[] = [
-    { value: "", label: "(none)" },
+    { value: "", label: tc("none") },
     ...props.salespeople.map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` })),
   ];
   const contactOptions: Option[] = [
-    { value: "", label: "(none)" },
+    { value: "", label: tc("none") },
     ...props.contacts.map((x) => ({ value: x.no, label: `${x.no} – ${x.name}` })),
   ];
   if (c?.primaryContactNo && !props.contacts.some((x) => x.no === c.primaryContactNo)) {
@@ -62,55 +67,55 @@ export function CustomerCard(props: CustomerCardProps) {
       <div className="card-actions">
         {props.canWrite && (
           <button type="submit" className="button button-primary" disabled={form.isPending}>
-            {form.isPending ? "Saving…" : c ? "Save" : "Create"}
+            {form.isPending ? tc("saving") : c ? tc("save") : tc("create")}
           </button>
         )}
         {props.canWrite && c && (
           <ConfirmButton
-            label="Delete"
-            title={`Delete customer ${c.no}?`}
-            message={`Customer ${c.no} ${c.name} will be deleted. This cannot be undone.`}
-            confirmLabel="Delete customer"
+            label={tc("delete")}
+            title={t("deleteTitle", { no: c.no })}
+            message={t("deleteMessage", { no: c.no, name: c.name })}
+            confirmLabel={t("deleteConfirm")}
             isDisabled={form.isPending}
             onConfirm={form.onDelete}
           />
         )}
         {c && props.canWrite && (
           <Link className="button" href={`/contacts/new?customerNo=${encodeURIComponent(c.no)}`}>
-            New contact
+            {t("newContact")}
           </Link>
         )}
         <Link className="button button-link" href="/customers">
-          Back to customers
+          {t("backToList")}
         </Link>
       </div>
       <FormMessage error={form.error} success={form.success} />
-      {isReadOnly && <p className="read-only-note">You can view this customer. Your role does not allow changes.</p>}
+      {isReadOnly && <p className="read-only-note">{t("readOnly")}</p>}
 
       <fieldset className="fasttab">
-        <legend>General</legend>
+        <legend>{tc("general")}</legend>
         <div className="form-grid">
           <TextField
             {...common}
             name="no"
-            label="No."
+            label={tf("no")}
             defaultValue={c?.no}
             maxLength={20}
-            hint={c ? undefined : "Leave blank to use the next number (C00010, C00020, …)."}
+            hint={c ? undefined : t("noHint")}
           />
-          <TextField {...common} name="name" label="Name" defaultValue={c?.name} maxLength={100} isRequired />
-          <SelectField {...common} name="blocked" label="Blocked" defaultValue={c?.blocked ?? "NONE"} options={BLOCKED_OPTIONS} />
+          <TextField {...common} name="name" label={tf("name")} defaultValue={c?.name} maxLength={100} isRequired />
+          <SelectField {...common} name="blocked" label={tf("blocked")} defaultValue={c?.blocked ?? "NONE"} options={blockedOptions} />
           <SelectField
             {...common}
             name="salespersonCode"
-            label="Salesperson Code"
+            label={tf("salespersonCode")}
             defaultValue={c?.salespersonCode ?? ""}
             options={salespersonOptions}
           />
           <TextField
             {...common}
             name="creditLimit"
-            label="Credit Limit (LCY)"
+            label={tf("creditLimit")}
             defaultValue={c ? c.creditLimit.toFixed(2) : "0.00"}
             inputMode="decimal"
             maxLength={20}
@@ -119,7 +124,7 @@ export function CustomerCard(props: CustomerCardProps) {
             <SelectField
               {...common}
               name="primaryContactNo"
-              label="Primary Contact No."
+              label={tf("primaryContactNo")}
               defaultValue={c.primaryContactNo}
               options={contactOptions}
             />
@@ -128,43 +133,43 @@ export function CustomerCard(props: CustomerCardProps) {
       </fieldset>
 
       <fieldset className="fasttab">
-        <legend>Address &amp; Contact</legend>
+        <legend>{tc("addressAndContact")}</legend>
         <div className="form-grid">
-          <TextField {...common} name="address" label="Address" defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
-          <TextField {...common} name="address2" label="Address 2" defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
-          <TextField {...common} name="postCode" label="Post Code" defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
-          <TextField {...common} name="city" label="City" defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
-          <TextField {...common} name="county" label="County" defaultValue={c?.county} maxLength={30} />
+          <TextField {...common} name="address" label={tf("address")} defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
+          <TextField {...common} name="address2" label={tf("address2")} defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
+          <TextField {...common} name="postCode" label={tf("postCode")} defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
+          <TextField {...common} name="city" label={tf("city")} defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
+          <TextField {...common} name="county" label={tf("county")} defaultValue={c?.county} maxLength={30} />
           <TextField
             {...common}
             name="countryRegionCode"
-            label="Country/Region Code"
+            label={tf("countryRegionCode")}
             defaultValue={c?.countryRegionCode}
             maxLength={10}
             list="country-codes"
           />
-          <TextField {...common} name="phoneNo" label="Phone No." type="tel" defaultValue={c?.phoneNo} maxLength={30} />
+          <TextField {...common} name="phoneNo" label={tf("phoneNo")} type="tel" defaultValue={c?.phoneNo} maxLength={30} />
           <TextField
             {...common}
             name="mobilePhoneNo"
-            label="Mobile Phone No."
+            label={tf("mobilePhoneNo")}
             type="tel"
             defaultValue={c?.mobilePhoneNo}
             maxLength={30}
           />
-          <TextField {...common} name="email" label="E-Mail" type="email" defaultValue={c?.email} maxLength={80} />
-          <TextField {...common} name="faxNo" label="Fax No." type="tel" defaultValue={c?.faxNo} maxLength={30} />
-          <TextField {...common} name="homePage" label="Home Page" defaultValue={c?.homePage} maxLength={80} />
+          <TextField {...common} name="email" label={tf("email")} type="email" defaultValue={c?.email} maxLength={80} />
+          <TextField {...common} name="faxNo" label={tf("faxNo")} type="tel" defaultValue={c?.faxNo} maxLength={30} />
+          <TextField {...common} name="homePage" label={tf("homePage")} defaultValue={c?.homePage} maxLength={80} />
         </div>
       </fieldset>
 
       <fieldset className="fasttab">
-        <legend>Invoicing</legend>
+        <legend>{tc("invoicing")}</legend>
         <div className="form-grid">
           <SelectField
             {...common}
             name="currencyCode"
-            label="Currency Code"
+            label={tf("currencyCode")}
             defaultValue={c?.currencyCode ?? ""}
             options={currencyOptions}
           />

@@ -33,5 +33,5 @@ export function loginErrorMessage(code: string | null | undefined): string | nul
     const minutes = Number.parseInt(code.slice(RATE_LIMITED_PREFIX.length), 10);
     return rateLimitMessage(Number.isFinite(minutes) && minutes > 0 ? Math.min(minutes, 60) : 15);
   }
-  return MESSAGES[code] ?? "Signing in failed. Try again.";
+  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : "Signing in failed. Try again.";
 }

@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   "connection.manage": ["ADMIN"],
   "users.manage": ["ADMIN"],
   "api-tokens.manage-own": ["USER", "ADMIN"],
+  "profile.update-own": ["VIEWER", "USER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

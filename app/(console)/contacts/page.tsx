@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { ContactList } from "../../../components/erp/contact-list.tsx";
 import { PageHeader } from "../../../components/page-header.tsx";
@@ -9,7 +10,10 @@ import { contactListQuerySchema } from "../../../lib/erp/contact-schema.ts";
 import { listContacts } from "../../../lib/erp/contact-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 
-export const metadata: Metadata = { title: "Contacts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("contacts");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -20,16 +24,17 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const { user } = await pageUser("/contacts", "erp.read");
   const query = parseLenient(contactListQuerySchema, await searchParams);
   const page = await listContacts(getDb(), query);
+  const t = await getTranslations("contacts");
   const filters: Record<string, string> = {};
   for (const key of FILTER_KEYS) if (query[key]) filters[key] = String(query[key]);
   return (
     <main className="page">
       <PageHeader
-        title="Contacts"
+        title={t("title")}
         actions={
           roleHasPermission(user.role, "erp.write") ? (
             <Link href="/contacts/new" className="button button-primary">
-              New contact
+              {t("new")}
             </Link>
           ) : null
         }

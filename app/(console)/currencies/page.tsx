@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { PageHeader } from "../../../components/page-header.tsx";
 import { SimpleSearch } from "../../../components/simple-search.tsx";
@@ -9,7 +10,10 @@ import { currencyListQuerySchema } from "../../../lib/erp/currency-schema.ts";
 import { listCurrencies } from "../../../lib/erp/currency-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 
-export const metadata: Metadata = { title: "Currencies" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("currencies");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -18,29 +22,30 @@ export default async function CurrenciesPage({ searchParams }: { searchParams: S
   const { user } = await pageUser("/currencies", "erp.read");
   const query = parseLenient(currencyListQuerySchema, await searchParams);
   const rows = await listCurrencies(getDb(), query);
+  const t = await getTranslations();
   return (
     <main className="page">
       <PageHeader
-        title="Currencies"
-        subtitle="The local currency (LCY) is the blank currency code; it is not listed here."
+        title={t("currencies.title")}
+        subtitle={t("currencies.subtitle")}
         actions={
           roleHasPermission(user.role, "erp.write") ? (
             <Link href="/currencies/new" className="button button-primary">
-              New currency
+              {t("currencies.new")}
             </Link>
           ) : null
         }
       />
       <section className="list">
-        <SimpleSearch label="Search code or description" defaultValue={query.q} count={rows.length} />
+        <SimpleSearch label={t("currencies.searchLabel")} defaultValue={query.q} count={rows.length} />
         <div className="table-scroll">
           <table className="data-table">
-            <caption className="visually-hidden">Currencies</caption>
+            <caption className="visually-hidden">{t("currencies.title")}</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Description</th>
-                <th scope="col">Symbol</th>
+                <th scope="col">{t("fields.code")}</th>
+                <th scope="col">{t("fields.description")}</th>
+                <th scope="col">{t("fields.symbol")}</th>
               </tr>
             </thead>
             <tbody>
@@ -56,7 +61,7 @@ export default async function CurrenciesPage({ searchParams }: { searchParams: S
               {rows.length === 0 && (
                 <tr>
                   <td colSpan={3} className="empty-row">
-                    {query.q ? "No currencies match the search." : "There are no currencies yet."}
+                    {query.q ? t("currencies.noMatch") : t("currencies.empty")}
                   </td>
                 </tr>
               )}

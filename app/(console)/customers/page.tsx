@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { CustomerList } from "../../../components/erp/customer-list.tsx";
 import { PageHeader } from "../../../components/page-header.tsx";
@@ -9,7 +10,10 @@ import { CUSTOMER_FILTERS, customerListQuerySchema } from "../../../lib/erp/cust
 import { listCustomers } from "../../../lib/erp/customer-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 
-export const metadata: Metadata = { title: "Customers" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("customers");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -18,16 +22,17 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
   const { user } = await pageUser("/customers", "erp.read");
   const query = parseLenient(customerListQuerySchema, await searchParams);
   const page = await listCustomers(getDb(), query);
+  const t = await getTranslations("customers");
   const filters: Record<string, string> = {};
   for (const key of [...CUSTOMER_FILTERS, "blocked"] as const) if (query[key]) filters[key] = String(query[key]);
   return (
     <main className="page">
       <PageHeader
-        title="Customers"
+        title={t("title")}
         actions={
           roleHasPermission(user.role, "erp.write") ? (
             <Link href="/customers/new" className="button button-primary">
-              New customer
+              {t("new")}
             </Link>
           ) : null
         }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { PageHeader } from "../../../components/page-header.tsx";
 import { pageUser } from "../../../lib/auth/page-guard.ts";
@@ -9,7 +10,10 @@ import { listSalespeople } from "../../../lib/erp/salesperson-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 import { SimpleSearch } from "../../../components/simple-search.tsx";
 
-export const metadata: Metadata = { title: "Salespeople" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("salespeople");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -18,29 +22,30 @@ export default async function SalespeoplePage({ searchParams }: { searchParams: 
   const { user } = await pageUser("/salespeople", "erp.read");
   const query = parseLenient(salespersonListQuerySchema, await searchParams);
   const rows = await listSalespeople(getDb(), query);
+  const t = await getTranslations();
   return (
     <main className="page">
       <PageHeader
-        title="Salespeople"
+        title={t("salespeople.title")}
         actions={
           roleHasPermission(user.role, "erp.write") ? (
             <Link href="/salespeople/new" className="button button-primary">
-              New salesperson
+              {t("salespeople.new")}
             </Link>
           ) : null
         }
       />
       <section className="list">
-        <SimpleSearch label="Search code or name" defaultValue={query.q} count={rows.length} />
+        <SimpleSearch label={t("salespeople.searchLabel")} defaultValue={query.q} count={rows.length} />
         <div className="table-scroll">
           <table className="data-table">
-            <caption className="visually-hidden">Salespeople</caption>
+            <caption className="visually-hidden">{t("salespeople.title")}</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Name</th>
-                <th scope="col">E-Mail</th>
-                <th scope="col">Phone No.</th>
+                <th scope="col">{t("fields.code")}</th>
+                <th scope="col">{t("fields.name")}</th>
+                <th scope="col">{t("fields.email")}</th>
+                <th scope="col">{t("fields.phoneNo")}</th>
               </tr>
             </thead>
             <tbody>
@@ -57,7 +62,7 @@ export default async function SalespeoplePage({ searchParams }: { searchParams: 
               {rows.length === 0 && (
                 <tr>
                   <td colSpan={4} className="empty-row">
-                    {query.q ? "No salespeople match the search." : "There are no salespeople yet."}
+                    {query.q ? t("salespeople.noMatch") : t("salespeople.empty")}
                   </td>
                 </tr>
               )}

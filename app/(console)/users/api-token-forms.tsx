@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
 import { ConfirmButton } from "../../../components/confirm-button.tsx";
@@ -11,6 +12,7 @@ import { errorsOf, formErrorOf } from "./form-parts.tsx";
 type Created = { id: string; token: string; name: string; expiresAt: Date | null };
 
 export function CreateApiTokenForm() {
+  const t = useTranslations("apiTokens");
   const [result, setResult] = useState<ActionResult<Created> | null>(null);
   const [isPending, startTransition] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
@@ -31,11 +33,11 @@ export function CreateApiTokenForm() {
   const errors = errorsOf(result);
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="form" aria-labelledby="new-token-heading">
-      <h2 id="new-token-heading">New API token</h2>
+      <h2 id="new-token-heading">{t("newToken")}</h2>
       {result?.ok ? (
         <div role="status" aria-live="polite" className="form-success">
-          <p>Token “{result.data.name}” created. Copy it now: it is shown only once and cannot be recovered.</p>
-          <label htmlFor="new-token-value">Token</label>
+          <p>{t("createdNotice", { name: result.data.name })}</p>
+          <label htmlFor="new-token-value">{t("token")}</label>
           <input
             id="new-token-value"
             readOnly
@@ -44,27 +46,31 @@ export function CreateApiTokenForm() {
             onFocus={(e) => e.currentTarget.select()}
           />
           <p>
-            Send it as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>.
+            {t.rich("usage", {
+              header: "Authorization: Bearer <token>",
+              path: "/api/v1",
+              code: (chunks) => <code>{chunks}</code>,
+            })}
           </p>
         </div>
       ) : (
         <FormMessage error={formErrorOf(result)} />
       )}
       <div className="form-grid">
-        <TextField idPrefix="token" name="name" label="Name" isRequired maxLength={100} placeholder="e.g. nightly import script" errors={errors} />
+        <TextField idPrefix="token" name="name" label={t("name")} isRequired maxLength={100} placeholder={t("namePlaceholder")} errors={errors} />
         <TextField
           idPrefix="token"
           name="expiresInDays"
-          label="Valid for (days)"
+          label={t("validForDays")}
           type="number"
           inputMode="numeric"
-          hint="Leave empty for a token that does not expire."
+          hint={t("validForHint")}
           errors={errors}
         />
       </div>
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={isPending} aria-busy={isPending}>
-          Create token
+          {t("createToken")}
         </button>
       </div>
     </form>
@@ -72,6 +78,7 @@ export function CreateApiTokenForm() {
 }
 
 export function RevokeApiTokenButton({ tokenId, tokenName }: { tokenId: string; tokenName: string }) {
+  const t = useTranslations("apiTokens");
   const [result, setResult] = useState<ActionResult<undefined> | null>(null);
   const [isPending, startTransition] = useTransition();
   const router = useRouter();
@@ -87,10 +94,10 @@ export function RevokeApiTokenButton({ tokenId, tokenName }: { tokenId: string; 
   return (
     <>
       <ConfirmButton
-        label={`Revoke ${tokenName}`}
-        title="Revoke this API token?"
-        message={`Anything using the token “${tokenName}” stops working at once. This cannot be undone.`}
-        confirmLabel="Revoke"
+        label={t("revokeNamed", { name: tokenName })}
+        title={t("revokeTitle")}
+        message={t("revokeMessage", { name: tokenName })}
+        confirmLabel={t("revoke")}
         isDisabled={isPending}
         onConfirm={revoke}
       />

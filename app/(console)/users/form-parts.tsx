@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { ActionResult, FieldErrors } from "../../../lib/actions/action-result.ts";
 
 // Pieces the shared form fields (components/form-fields.tsx) do not cover: a password input with the same markup,
@@ -49,8 +50,7 @@ export function PasswordField(props: { name: string; label: string; idPrefix: st
   );
 }
 
-export const ROLE_OPTIONS = [
-  { value: "VIEWER", label: "Viewer — reads records and the integration" },
-  { value: "USER", label: "User — also couples, synchronizes and uncouples records" },
-  { value: "ADMIN", label: "Admin — also connection, mappings, full sync and users" },
-];
+export function useRoleOptions(): { value: string; label: string }[] {
+  const t = useTranslations("roleOptions");
+  return (["VIEWER", "USER", "ADMIN"] as const).map((role) => ({ value: role, label: t(role) }));
+}

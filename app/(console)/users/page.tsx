@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { PageHeader } from "../../../components/page-header.tsx";
 import { pageUser } from "../../../lib/auth/page-guard.ts";
@@ -7,36 +8,38 @@ import { getDb } from "../../../lib/db/db-client.ts";
 import { CreateUserForm } from "./create-user-form.tsx";
 import { ForbiddenNotice } from "./forbidden-notice.tsx";
 
-export const metadata: Metadata = { title: "Users" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("users");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
-
-const ROLE_LABELS = { VIEWER: "Viewer", USER: "User", ADMIN: "Admin" } as const;
 
 export default async function UsersPage() {
   const { user, isAllowed } = await pageUser("/users", "users.manage");
-  if (!isAllowed) return <ForbiddenNotice title="Users" role={user.role} what="manage users" />;
+  const t = await getTranslations();
+  if (!isAllowed) return <ForbiddenNotice title={t("users.title")} role={user.role} action="manageUsers" />;
   const users = await listUsers(getDb());
   return (
     <main className="page">
       <PageHeader
-        title="Users"
-        subtitle="Who may sign in, with which role. Every change is recorded in the audit log."
+        title={t("users.title")}
+        subtitle={t("users.subtitle")}
         actions={
           <Link href="/users/tokens" className="button">
-            API tokens
+            {t("users.apiTokens")}
           </Link>
         }
       />
       <section className="card">
         <table className="data-table">
-          <caption className="visually-hidden">Users of the console</caption>
+          <caption className="visually-hidden">{t("users.tableCaption")}</caption>
           <thead>
             <tr>
-              <th scope="col">E-mail</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Active API tokens</th>
+              <th scope="col">{t("users.email")}</th>
+              <th scope="col">{t("users.name")}</th>
+              <th scope="col">{t("users.role")}</th>
+              <th scope="col">{t("users.status")}</th>
+              <th scope="col">{t("users.activeTokens")}</th>
             </tr>
           </thead>
           <tbody>
@@ -47,9 +50,9 @@ export default async function UsersPage() {
                 </td>
                 <td>{u.name}</td>
                 <td>
-                  <span className={`role-badge role-${u.role.toLowerCase()}`}>{ROLE_LABELS[u.role]}</span>
+                  <span className={`role-badge role-${u.role.toLowerCase()}`}>{t(`roles.${u.role}`)}</span>
                 </td>
-                <td>{u.isActive ? "Active" : "Deactivated"}</td>
+                <td>{u.isActive ? t("users.active") : t("users.deactivated")}</td>
                 <td>{u.activeTokenCount}</td>
               </tr>
             ))}

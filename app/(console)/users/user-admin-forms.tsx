@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { ConfirmButton } from "../../../components/confirm-button.tsx";
@@ -7,9 +8,11 @@ import { FormMessage, SelectField } from "../../../components/form-fields.tsx";
 import type { ActionResult } from "../../../lib/actions/action-result.ts";
 import type { Role } from "../../../lib/db/generated/enums.ts";
 import { changeUserRoleAction, resetUserPasswordAction, setUserActiveAction } from "./actions.ts";
-import { errorsOf, formErrorOf, PasswordField, ROLE_OPTIONS } from "./form-parts.tsx";
+import { errorsOf, formErrorOf, PasswordField, useRoleOptions } from "./form-parts.tsx";
 
 export function ChangeRoleForm({ userId, role }: { userId: string; role: Role }) {
+  const t = useTranslations("users");
+  const roleOptions = useRoleOptions();
   const [result, setResult] = useState<ActionResult<undefined> | null>(null);
   const [isPending, startTransition] = useTransition();
   const router = useRouter();
@@ -26,12 +29,12 @@ export function ChangeRoleForm({ userId, role }: { userId: string; role: Role })
 
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-labelledby="role-heading">
-      <h2 id="role-heading">Change role</h2>
-      <FormMessage error={formErrorOf(result)} success={result?.ok ? "The role was changed." : null} />
-      <SelectField idPrefix="user" name="role" label="Role" defaultValue={role} options={ROLE_OPTIONS} errors={errorsOf(result)} />
+      <h2 id="role-heading">{t("changeRole")}</h2>
+      <FormMessage error={formErrorOf(result)} success={result?.ok ? t("roleChanged") : null} />
+      <SelectField idPrefix="user" name="role" label={t("role")} defaultValue={role} options={roleOptions} errors={errorsOf(result)} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={isPending} aria-busy={isPending}>
-          Change role
+          {t("changeRole")}
         </button>
       </div>
     </form>
@@ -39,6 +42,7 @@ export function ChangeRoleForm({ userId, role }: { userId: string; role: Role })
 }
 
 export function ActiveToggle({ userId, email, isActive }: { userId: string; email: string; isActive: boolean }) {
+  const t = useTranslations("users");
   const [result, setResult] = useState<ActionResult<undefined> | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
   const [isPending, startTransition] = useTransition();
@@ -48,33 +52,31 @@ export function ActiveToggle({ userId, email, isActive }: { userId: string; emai
     startTransition(async () => {
       const outcome = await setUserActiveAction({ userId, isActive: next });
       setResult(outcome);
-      setSuccess(outcome.ok ? (next ? "The user was activated." : "The user was deactivated.") : null);
+      setSuccess(outcome.ok ? (next ? t("activated") : t("deactivatedMessage")) : null);
       if (outcome.ok) router.refresh();
     });
   }
 
   return (
     <div className="form" role="group" aria-labelledby="status-heading">
-      <h2 id="status-heading">Status</h2>
+      <h2 id="status-heading">{t("status")}</h2>
       <FormMessage error={formErrorOf(result)} success={success} />
       <p>
-        {isActive
-          ? "This user can sign in and use their API tokens."
-          : "This user cannot sign in, and their API tokens are refused."}
+        {isActive ? t("canSignIn") : t("cannotSignIn")}
       </p>
       <div className="form-actions">
         {isActive ? (
           <ConfirmButton
-            label="Deactivate user"
-            title="Deactivate this user?"
-            message={`${email} will be signed out and cannot sign in or use API tokens until activated again.`}
-            confirmLabel="Deactivate"
+            label={t("deactivateUser")}
+            title={t("deactivateTitle")}
+            message={t("deactivateMessage", { email })}
+            confirmLabel={t("deactivate")}
             isDisabled={isPending}
             onConfirm={() => setActive(false)}
           />
         ) : (
           <button type="button" className="button" onClick={() => setActive(true)} disabled={isPending} aria-busy={isPending}>
-            Activate user
+            {t("activateUser")}
           </button>
         )}
       </div>
@@ -83,6 +85,7 @@ export function ActiveToggle({ userId, email, isActive }: { userId: string; emai
 }
 
 export function ResetPasswordForm({ userId }: { userId: string }) {
+  const t = useTranslations("users");
   const [result, setResult] = useState<ActionResult<undefined> | null>(null);
   const [isPending, startTransition] = useTransition();
 
@@ -99,15 +102,15 @@ export function ResetPasswordForm({ userId }: { userId: string }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-labelledby="password-heading">
-      <h2 id="password-heading">Reset password</h2>
+      <h2 id="password-heading">{t("resetPassword")}</h2>
       <FormMessage
         error={formErrorOf(result)}
-        success={result?.ok ? "The password was changed. Tell the user their new password." : null}
+        success={result?.ok ? t("passwordChanged") : null}
       />
-      <PasswordField idPrefix="reset" name="password" label="New password" hint="At least 8 characters." errors={errorsOf(result)} />
+      <PasswordField idPrefix="reset" name="password" label={t("newPassword")} hint={t("passwordHint")} errors={errorsOf(result)} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={isPending} aria-busy={isPending}>
-          Set password
+          {t("setPassword")}
         </button>
       </div>
     </form>

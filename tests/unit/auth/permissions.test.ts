@@ -5,8 +5,8 @@ import { Role } from "../../../lib/db/generated/enums.ts";
 // The documented roles (issue 2, item 6): viewer reads; user also couples, synchronizes and uncouples records;
 // admin also manages the connection, mappings, full sync, removal of all couplings, and users.
 const DOCUMENTED: Record<Role, Permission[]> = {
-  VIEWER: ["erp.read", "integration.read"],
-  USER: ["erp.read", "erp.write", "integration.read", "coupling.manage", "sync.run", "sync-errors.resolve", "api-tokens.manage-own"],
+  VIEWER: ["erp.read", "integration.read", "profile.update-own"],
+  USER: ["erp.read", "erp.write", "integration.read", "coupling.manage", "sync.run", "sync-errors.resolve", "api-tokens.manage-own", "profile.update-own"],
   ADMIN: [
     "erp.read",
     "erp.write",
@@ -20,6 +20,7 @@ const DOCUMENTED: Record<Role, Permission[]> = {
     "connection.manage",
     "users.manage",
     "api-tokens.manage-own",
+    "profile.update-own",
   ],
 };
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { ContactCard } from "../../../../components/erp/contact-card.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -16,7 +17,8 @@ type Params = Promise<{ no: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { no } = await params;
-  return { title: `Contact ${decodeParam(no)}` };
+  const t = await getTranslations("contacts");
+  return { title: t("cardTitle", { no: decodeParam(no) }) };
 }
 
 export default async function ContactCardPage({ params }: { params: Params }) {
@@ -24,12 +26,13 @@ export default async function ContactCardPage({ params }: { params: Params }) {
   const { user } = await pageUser(`/contacts/${no}`, "erp.read");
   const contact = await getContactByNo(getDb(), decodeParam(no));
   if (!contact) notFound();
+  const t = await getTranslations("contacts");
   return (
     <main className="page">
       <PageHeader
         title={`${contact.no} · ${contact.name}`}
-        trail={[{ href: "/contacts", label: "Contacts" }]}
-        subtitle="Contact card"
+        trail={[{ href: "/contacts", label: t("title") }]}
+        subtitle={t("card")}
       />
       <ContactCard
         contact={toContactDto(contact)}

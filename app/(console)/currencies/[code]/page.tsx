@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { CodeCard } from "../../../../components/erp/code-card.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -17,7 +18,8 @@ type Params = Promise<{ code: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { code } = await params;
-  return { title: `Currency ${decodeParam(code)}` };
+  const t = await getTranslations("currencies");
+  return { title: t("cardTitle", { code: decodeParam(code) }) };
 }
 
 export default async function CurrencyCardPage({ params }: { params: Params }) {
@@ -25,16 +27,17 @@ export default async function CurrencyCardPage({ params }: { params: Params }) {
   const { user } = await pageUser(`/currencies/${code}`, "erp.read");
   const currency = await getCurrencyByCode(getDb(), decodeParam(code));
   if (!currency) notFound();
+  const t = await getTranslations("currencies");
   return (
     <main className="page">
       <PageHeader
         title={`${currency.code} · ${currency.description || currency.code}`}
-        trail={[{ href: "/currencies", label: "Currencies" }]}
-        subtitle="Currency card"
+        trail={[{ href: "/currencies", label: t("title") }]}
+        subtitle={t("card")}
       />
       <CodeCard
         record={toCurrencyDto(currency)}
-        entityLabel="currency"
+        entity="currency"
         basePath="/currencies"
         codeMaxLength={10}
         fields={CURRENCY_FIELDS}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { CodeCard } from "../../../../components/erp/code-card.tsx";
 import { NotAllowed } from "../../../../components/not-allowed.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -6,19 +7,23 @@ import { pageUser } from "../../../../lib/auth/page-guard.ts";
 import { createCurrency, deleteCurrency, updateCurrency } from "../actions.ts";
 import { CURRENCY_FIELDS } from "../currency-fields.ts";
 
-export const metadata: Metadata = { title: "New currency" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("currencies");
+  return { title: t("new") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function NewCurrencyPage() {
   const { user, isAllowed } = await pageUser("/currencies/new", "erp.write");
-  const trail = [{ href: "/currencies", label: "Currencies" }];
+  const t = await getTranslations("currencies");
+  const trail = [{ href: "/currencies", label: t("title") }];
   return (
     <main className="page">
-      <PageHeader title="New currency" trail={trail} subtitle="Currency card" />
+      <PageHeader title={t("new")} trail={trail} subtitle={t("card")} />
       {isAllowed ? (
         <CodeCard
           record={null}
-          entityLabel="currency"
+          entity="currency"
           basePath="/currencies"
           codeMaxLength={10}
           fields={CURRENCY_FIELDS}
@@ -28,7 +33,7 @@ export default async function NewCurrencyPage() {
           remove={deleteCurrency}
         />
       ) : (
-        <NotAllowed role={user.role} what="creating currencies" />
+        <NotAllowed role={user.role} action="createCurrencies" />
       )}
     </main>
   );

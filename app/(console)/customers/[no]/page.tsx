@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CustomerCard } from "../../../../components/erp/customer-card.tsx";
@@ -18,7 +19,8 @@ type Params = Promise<{ no: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { no } = await params;
-  return { title: `Customer ${decodeParam(no)}` };
+  const t = await getTranslations("customers");
+  return { title: t("cardTitle", { no: decodeParam(no) }) };
 }
 
 export default async function CustomerCardPage({ params }: { params: Params }) {
@@ -27,12 +29,13 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
   const customer = await getCustomerByNo(getDb(), decodeParam(no));
   if (!customer) notFound();
   const lookups = await customerCardLookups(customer.id);
+  const t = await getTranslations();
   return (
     <main className="page">
       <PageHeader
         title={`${customer.no} · ${customer.name}`}
-        trail={[{ href: "/customers", label: "Customers" }]}
-        subtitle="Customer card"
+        trail={[{ href: "/customers", label: t("customers.title") }]}
+        subtitle={t("customers.card")}
       />
       <CustomerCard
         customer={toCustomerDto(customer)}
@@ -43,20 +46,20 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
         remove={deleteCustomer}
       />
       <section className="card" aria-labelledby="customer-contacts-heading">
-        <h2 id="customer-contacts-heading">Contacts</h2>
+        <h2 id="customer-contacts-heading">{t("customers.contactsHeading")}</h2>
         {lookups.contacts.length === 0 ? (
-          <p>This customer has no contacts yet.</p>
+          <p>{t("customers.noContacts")}</p>
         ) : (
           <div className="table-scroll">
             <table className="data-table">
-              <caption className="visually-hidden">Contacts of customer {customer.no}</caption>
+              <caption className="visually-hidden">{t("customers.contactsCaption", { no: customer.no })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">No.</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Job Title</th>
-                  <th scope="col">E-Mail</th>
-                  <th scope="col">Phone No.</th>
+                  <th scope="col">{t("fields.no")}</th>
+                  <th scope="col">{t("fields.name")}</th>
+                  <th scope="col">{t("fields.jobTitle")}</th>
+                  <th scope="col">{t("fields.email")}</th>
+                  <th scope="col">{t("fields.phoneNo")}</th>
                 </tr>
               </thead>
               <tbody>

@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NotAvailable } from "../../../../components/not-available.tsx";
 
-export const metadata: Metadata = { title: "Dataverse Connection" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("connection") };
+}
 
-export default function Page() {
-  return <NotAvailable title="Dataverse Connection" description="The Dataverse environment the console synchronizes with, its credentials and the connection test." />;
+export default async function Page() {
+  const t = await getTranslations();
+  return <NotAvailable title={t("nav.connection")} description={t("notAvailable.connection")} />;
 }

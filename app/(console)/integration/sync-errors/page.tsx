@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NotAvailable } from "../../../../components/not-available.tsx";
 
-export const metadata: Metadata = { title: "Coupled Data Synchronization Errors" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("syncErrors") };
+}
 
-export default function Page() {
-  return <NotAvailable title="Coupled Data Synchronization Errors" description="The coupled records whose last synchronization failed, with the error and the actions to resolve it." />;
+export default async function Page() {
+  const t = await getTranslations();
+  return <NotAvailable title={t("nav.syncErrors")} description={t("notAvailable.syncErrors")} />;
 }

@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NotAvailable } from "../../../../components/not-available.tsx";
 
-export const metadata: Metadata = { title: "Synchronization Jobs" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("syncJobs") };
+}
 
-export default function Page() {
-  return <NotAvailable title="Synchronization Jobs" description="The log of synchronization, coupling and uncoupling jobs with their counters and errors." />;
+export default async function Page() {
+  const t = await getTranslations();
+  return <NotAvailable title={t("nav.syncJobs")} description={t("notAvailable.syncJobs")} />;
 }

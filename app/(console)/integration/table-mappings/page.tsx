@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { NotAvailable } from "../../../../components/not-available.tsx";
 
-export const metadata: Metadata = { title: "Integration Table Mappings" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("nav");
+  return { title: t("integrationTableMappings") };
+}
 
-export default function Page() {
-  return <NotAvailable title="Integration Table Mappings" description="Which ERP tables are coupled with which Dataverse tables, in which direction, with which filters and field mappings, and when they run." />;
+export default async function Page() {
+  const t = await getTranslations();
+  return <NotAvailable title={t("nav.integrationTableMappings")} description={t("notAvailable.tableMappings")} />;
 }

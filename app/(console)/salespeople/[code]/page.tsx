@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { CodeCard } from "../../../../components/erp/code-card.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -17,7 +18,8 @@ type Params = Promise<{ code: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { code } = await params;
-  return { title: `Salesperson ${decodeParam(code)}` };
+  const t = await getTranslations("salespeople");
+  return { title: t("cardTitle", { code: decodeParam(code) }) };
 }
 
 export default async function SalespersonCardPage({ params }: { params: Params }) {
@@ -25,16 +27,17 @@ export default async function SalespersonCardPage({ params }: { params: Params }
   const { user } = await pageUser(`/salespeople/${code}`, "erp.read");
   const salesperson = await getSalespersonByCode(getDb(), decodeParam(code));
   if (!salesperson) notFound();
+  const t = await getTranslations("salespeople");
   return (
     <main className="page">
       <PageHeader
         title={`${salesperson.code} · ${salesperson.name}`}
-        trail={[{ href: "/salespeople", label: "Salespeople" }]}
-        subtitle="Salesperson card"
+        trail={[{ href: "/salespeople", label: t("title") }]}
+        subtitle={t("card")}
       />
       <CodeCard
         record={toSalespersonDto(salesperson)}
-        entityLabel="salesperson"
+        entity="salesperson"
         basePath="/salespeople"
         codeMaxLength={20}
         fields={SALESPERSON_FIELDS}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -9,23 +10,27 @@ import { ApiTokenTable } from "../api-token-table.tsx";
 import { ForbiddenNotice } from "../forbidden-notice.tsx";
 import { ActiveToggle, ChangeRoleForm, ResetPasswordForm } from "../user-admin-forms.tsx";
 
-export const metadata: Metadata = { title: "User" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("users");
+  return { title: t("userTitle") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { user, isAllowed } = await pageUser(`/users/${id}`, "users.manage");
-  if (!isAllowed) return <ForbiddenNotice title="User" role={user.role} what="manage users" />;
+  const t = await getTranslations("users");
+  if (!isAllowed) return <ForbiddenNotice title={t("userTitle")} role={user.role} action="manageUsers" />;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
   const subject = await getUserSummary(db, id);
   if (!subject) notFound();
   const tokens = await listApiTokens(db, { userId: subject.id });
-  const facts = [subject.email, subject.isActive ? "active" : "deactivated"];
-  if (!subject.hasPassword) facts.push("signs in with Microsoft only");
+  const facts = [subject.email, subject.isActive ? t("factActive") : t("factDeactivated")];
+  if (!subject.hasPassword) facts.push(t("factMicrosoftOnly"));
   return (
     <main className="page">
-      <PageHeader title={subject.name} subtitle={facts.join(" · ")} trail={[{ href: "/users", label: "Users" }]} />
+      <PageHeader title={subject.name} subtitle={facts.join(" · ")} trail={[{ href: "/users", label: t("title") }]} />
       <div className="card-grid">
         <section className="card">
           <ChangeRoleForm userId={subject.id} role={subject.role} />
@@ -38,7 +43,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         </section>
       </div>
       <section className="card">
-        <ApiTokenTable caption={`API tokens of ${subject.email}`} tokens={tokens} showOwner={false} canRevoke />
+        <ApiTokenTable caption={t("tokensOf", { email: subject.email })} tokens={tokens} showOwner={false} canRevoke />
       </section>
     </main>
   );

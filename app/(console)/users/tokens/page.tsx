@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "../../../../components/page-header.tsx";
 import { pageUser } from "../../../../lib/auth/page-guard.ts";
 import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
@@ -8,12 +9,16 @@ import { CreateApiTokenForm } from "../api-token-forms.tsx";
 import { ApiTokenTable } from "../api-token-table.tsx";
 import { ForbiddenNotice } from "../forbidden-notice.tsx";
 
-export const metadata: Metadata = { title: "API tokens" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("apiTokens");
+  return { title: t("title") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function ApiTokensPage() {
   const { user, isAllowed } = await pageUser("/users/tokens", "api-tokens.manage-own");
-  if (!isAllowed) return <ForbiddenNotice title="API tokens" role={user.role} what="create API tokens" />;
+  const t = await getTranslations();
+  if (!isAllowed) return <ForbiddenNotice title={t("apiTokens.title")} role={user.role} action="createApiTokens" />;
   const db = getDb();
   const mine = await listApiTokens(db, { userId: user.id });
   const isUserManager = roleHasPermission(user.role, "users.manage");
@@ -21,19 +26,19 @@ export default async function ApiTokensPage() {
   return (
     <main className="page">
       <PageHeader
-        title="API tokens"
-        trail={isUserManager ? [{ href: "/users", label: "Users" }] : undefined}
-        subtitle={`Tokens let scripts call the JSON API (/api/v1) as you, with your role (${user.role.toLowerCase()}). Only a fingerprint is stored: a token is shown once, when it is created.`}
+        title={t("apiTokens.title")}
+        trail={isUserManager ? [{ href: "/users", label: t("users.title") }] : undefined}
+        subtitle={t("apiTokens.subtitle", { role: t(`rolesInText.${user.role}`) })}
       />
       <section className="card">
         <CreateApiTokenForm />
       </section>
       <section className="card">
-        <ApiTokenTable caption="Your API tokens" tokens={mine} showOwner={false} canRevoke />
+        <ApiTokenTable caption={t("apiTokens.yours")} tokens={mine} showOwner={false} canRevoke />
       </section>
       {isUserManager && (
         <section className="card">
-          <ApiTokenTable caption="Other users' API tokens" tokens={others} showOwner canRevoke />
+          <ApiTokenTable caption={t("apiTokens.others")} tokens={others} showOwner canRevoke />
         </section>
       )}
     </main>
