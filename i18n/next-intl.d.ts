@@ -1,4 +1,4 @@
-import type en from "../messages/en.json";
+import type { Messages } from "./catalogs.ts";
 import type { INTL_FORMATS } from "./formats.ts";
 import type { Locale } from "./locales.ts";
 
@@ -7,7 +7,7 @@ import type { Locale } from "./locales.ts";
 declare module "next-intl" {
   interface AppConfig {
     Locale: Locale;
-    Messages: typeof en;
+    Messages: Messages;
     Formats: typeof INTL_FORMATS;
   }
 }

@@ -2,17 +2,11 @@ import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { getSessionUser } from "../lib/auth/authorize.ts";
 import { INTL_FORMATS, INTL_TIME_ZONE } from "./formats.ts";
-import { LOCALE_COOKIE, resolveLocale, type Locale } from "./locales.ts";
+import { CATALOGS } from "./catalogs.ts";
+import { LOCALE_COOKIE, resolveLocale } from "./locales.ts";
 
 // next-intl without i18n routing: the URL carries no locale. Each request's language is the signed-in user's
 // (User.locale), else the NEXT_LOCALE cookie set on the login page, else the browser's Accept-Language, else English.
-
-const CATALOGS: Record<Locale, () => Promise<{ default: Record<string, unknown> }>> = {
-  en: () => import("../messages/en.json"),
-  it: () => import("../messages/it.json"),
-  sv: () => import("../messages/sv.json"),
-  fr: () => import("../messages/fr.json"),
-};
 
 export default getRequestConfig(async () => {
   const [user, cookieStore, headerList] = await Promise.all([getSessionUser(), cookies(), headers()]);
@@ -23,7 +17,7 @@ export default getRequestConfig(async () => {
   });
   return {
     locale,
-    messages: (await CATALOGS[locale]()).default,
+    messages: CATALOGS[locale],
     timeZone: INTL_TIME_ZONE,
     formats: INTL_FORMATS,
   };

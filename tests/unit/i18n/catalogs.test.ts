@@ -1,9 +1,6 @@
 import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
-import en from "../../../messages/en.json";
-import fr from "../../../messages/fr.json";
-import itCatalog from "../../../messages/it.json";
-import sv from "../../../messages/sv.json";
+import { CATALOG_PARTS, CATALOGS as MERGED } from "../../../i18n/catalogs.ts";
 import { INTL_FORMATS, INTL_TIME_ZONE } from "../../../i18n/formats.ts";
 import { LOCALES, type Locale } from "../../../i18n/locales.ts";
 
@@ -11,7 +8,7 @@ import { LOCALES, type Locale } from "../../../i18n/locales.ts";
 // or crash in one language only.
 
 type Catalog = { [key: string]: string | Catalog };
-const CATALOGS: Record<Locale, Catalog> = { en, it: itCatalog, sv, fr };
+const CATALOGS = MERGED as unknown as Record<Locale, Catalog>;
 
 function flatten(catalog: Catalog, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
@@ -35,6 +32,13 @@ const flat = Object.fromEntries(LOCALES.map((l) => [l, flatten(CATALOGS[l])])) a
 const englishKeys = [...flat.en.keys()].sort();
 
 describe("message catalogs", () => {
+  it("never defines a top-level namespace in two of a language's files (a merge would silently drop one)", () => {
+    for (const locale of LOCALES) {
+      const namespaces = CATALOG_PARTS[locale].flatMap((part) => Object.keys(part));
+      expect(new Set(namespaces).size, locale).toBe(namespaces.length);
+    }
+  });
+
   it("English has the messages the console needs", () => {
     expect(englishKeys.length).toBeGreaterThan(200);
     expect(flat.en.get("integration.synchronizationScheduled")).toBe("The synchronization has been scheduled.");
@@ -86,7 +90,7 @@ describe("message catalogs", () => {
 
   it("plural and number arguments follow each language", () => {
     const count = (locale: Locale, n: number) =>
-      createTranslator({ locale, messages: CATALOGS[locale] as typeof en, namespace: "common" })("recordCount", { count: n });
+      createTranslator({ locale, messages: MERGED[locale], namespace: "common" })("recordCount", { count: n });
     expect(count("en", 1)).toBe("1 record");
     expect(count("en", 1234)).toBe("1,234 records");
     expect(count("sv", 1)).toBe("1 post");
