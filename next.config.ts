@@ -5,6 +5,8 @@ import createNextIntlPlugin from "next-intl/plugin";
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
 const nextConfig: NextConfig = {
+  // NEXT_DIST_DIR lets parallel builds (several developers' test runs on one machine) use separate output folders.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
   serverExternalPackages: ["pino", "pg", "bullmq", "ioredis", "@prisma/adapter-pg", "bcryptjs"],
   poweredByHeader: false,

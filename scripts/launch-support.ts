@@ -236,7 +236,7 @@ function newestSourceMtime(): number {
 
 /** Runs `next build` when there is no build yet or a source file is newer than the last one. */
 export function buildAppIfNeeded(log: (line: string) => void, options: { force?: boolean } = {}): void {
-  const stamp = path.join(ROOT, ".next", "BUILD_ID");
+  const stamp = path.join(ROOT, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   const builtAt = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (!options.force && builtAt > newestSourceMtime()) return;
   log("Building the web app (first start or sources changed; about a minute)…");
