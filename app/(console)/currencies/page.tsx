@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import Link from "next/link";
-import { PageHeader } from "../../../components/page-header.tsx";
-import { SimpleSearch } from "../../../components/simple-search.tsx";
+import { CodeList } from "../../../components/erp/code-list.tsx";
 import { pageUser } from "../../../lib/auth/page-guard.ts";
 import { roleHasPermission } from "../../../lib/auth/permissions.ts";
 import { getDb } from "../../../lib/db/db-client.ts";
@@ -24,51 +22,21 @@ export default async function CurrenciesPage({ searchParams }: { searchParams: S
   const rows = await listCurrencies(getDb(), query);
   const t = await getTranslations();
   return (
-    <main className="page">
-      <PageHeader
-        title={t("currencies.title")}
-        subtitle={t("currencies.subtitle")}
-        actions={
-          roleHasPermission(user.role, "erp.write") ? (
-            <Link href="/currencies/new" className="button button-primary">
-              {t("currencies.new")}
-            </Link>
-          ) : null
-        }
-      />
-      <section className="list">
-        <SimpleSearch label={t("currencies.searchLabel")} defaultValue={query.q} count={rows.length} />
-        <div className="table-scroll">
-          <table className="data-table">
-            <caption className="visually-hidden">{t("currencies.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("fields.code")}</th>
-                <th scope="col">{t("fields.description")}</th>
-                <th scope="col">{t("fields.symbol")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link href={`/currencies/${encodeURIComponent(c.code)}`}>{c.code}</Link>
-                  </td>
-                  <td>{c.description}</td>
-                  <td>{c.symbol}</td>
-                </tr>
-              ))}
-              {rows.length === 0 && (
-                <tr>
-                  <td colSpan={3} className="empty-row">
-                    {query.q ? t("currencies.noMatch") : t("currencies.empty")}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-    </main>
+    <CodeList
+      basePath="/currencies"
+      title={t("currencies.title")}
+      subtitle={t("currencies.subtitle")}
+      newLabel={roleHasPermission(user.role, "erp.write") ? t("currencies.new") : null}
+      searchLabel={t("currencies.searchLabel")}
+      query={query.q ?? ""}
+      codeHeader={t("fields.code")}
+      columns={[
+        { header: t("fields.description"), cell: (c) => c.description },
+        { header: t("fields.symbol"), cell: (c) => c.symbol },
+      ]}
+      rows={rows}
+      emptyText={t("currencies.empty")}
+      noMatchText={t("currencies.noMatch")}
+    />
   );
 }
