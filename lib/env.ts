@@ -33,6 +33,12 @@ export const envSchema = z.object({
   AZURE_AD_TENANT_ID: optionalText,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(5555),
+  /** Where the bundled emulator listens (set by the launcher); the emulator connection row takes its URL from here. */
+  EMULATOR_URL: optionalUrl,
+  /** Seconds between the worker's cheap Dataverse delta polls per mapping (0 disables them). */
+  DATAVERSE_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** Milliseconds between the worker's ERP change-capture polls that trigger runs after ERP edits (0 disables them). */
+  ERP_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),

@@ -43,6 +43,7 @@ export function createQueueProcessor(queueName: QueueName, deps: DispatchDeps): 
     const abort = signal ?? new AbortController().signal;
     const ctx: ProcessorContext = {
       job,
+      token,
       signal: abort,
       db: deps.db,
       queue: deps.queue,

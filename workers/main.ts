@@ -1,6 +1,7 @@
 import { createDb } from "../lib/db/db-client.ts";
 import { getEnv, requireDatabaseUrl } from "../lib/env.ts";
 import { createLogger } from "../lib/log/logger.ts";
+import { startSyncTriggers } from "../lib/integration/sync-triggers.ts";
 import { createQueueConnection } from "../lib/queue/queue-connection.ts";
 import { startWorkerRuntime } from "./worker-runtime.ts";
 
@@ -22,6 +23,15 @@ async function main() {
     maxConcurrency: env.WORKER_CONCURRENCY,
     scheduleMaintenance: true,
   });
+  // Schedules, the ERP change poll, the Dataverse delta poll and the emulator webhook registration.
+  const triggers = await startSyncTriggers({
+    db,
+    queue,
+    log,
+    erpPollMs: env.ERP_POLL_MS,
+    dataversePollMs: env.DATAVERSE_POLL_SECONDS * 1_000,
+    webhookBaseUrl: env.NEXTAUTH_URL ?? `http://127.0.0.1:${env.PORT}`,
+  });
 
   let exiting = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -31,6 +41,7 @@ async function main() {
     }
     exiting = true;
     log.info({ signal }, "shutting down");
+    await triggers.stop();
     const outcome = await runtime.stop(SHUTDOWN_TIMEOUT_MS);
     await queue.close();
     await db.$disconnect();

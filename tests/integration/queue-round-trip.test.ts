@@ -201,12 +201,12 @@ describe.each(backends)("queue on $backend", ({ backend, available }) => {
     expect(done.failedReason).toMatch(/ping job payload is not valid \(workMs:/);
   });
 
-  it.skipIf(!available)("fails sync jobs at once with 'not available yet' until the engine lands", async () => {
+  it.skipIf(!available)("fails a sync job at once, without retries, when no Dataverse connection is enabled", async () => {
     const { id } = await enqueueJob(connection, "sync-run", { mappingId: randomUUID(), trigger: "MANUAL" });
     const { state, job } = await waitForState(connection, "sync-run", id, ["failed", "completed"]);
     expect(state).toBe("failed");
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(/not available yet/);
+    expect(job.failedReason).toMatch(/No Dataverse connection is enabled/);
   });
 
   it.skipIf(!available)("maintenance deletes finished jobs", async () => {

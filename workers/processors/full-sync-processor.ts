@@ -1,6 +1,11 @@
-import { notAvailableYet } from "./not-available-error.ts";
+import { getDataverseClient } from "../../lib/integration/dataverse-connection.ts";
+import { runFullSync } from "../../lib/integration/full-sync-service.ts";
+import { actorForJob } from "../../lib/integration/worker-actor.ts";
 import type { JobProcessor } from "./processor-context.ts";
 
-// Placeholder until the sync engine lands (lib/integration): the job fails at once, without retries, with a message
-// that says why. The payload has already been validated against its schema.
-export const fullSyncProcessor: JobProcessor<"full-sync"> = async () => notAvailableYet("full-sync");
+export const fullSyncProcessor: JobProcessor<"full-sync"> = async (payload, ctx) => {
+  const deps = { db: ctx.db, client: await getDataverseClient(ctx.db), log: ctx.log };
+  const actor = await actorForJob(ctx.db, payload.requestedById, ctx.workerId);
+  const result = await runFullSync(deps, actor, payload);
+  return { lines: result.lines.map((l) => ({ mapping: l.mapping, recommendation: l.recommendation, jobs: l.jobs.map((j) => j.id), message: l.message })) };
+};

@@ -1,6 +1,11 @@
-import { notAvailableYet } from "./not-available-error.ts";
+import { getDataverseClient } from "../../lib/integration/dataverse-connection.ts";
+import { runMatchBasedCoupling } from "../../lib/integration/match-based-coupling.ts";
+import { actorForJob } from "../../lib/integration/worker-actor.ts";
 import type { JobProcessor } from "./processor-context.ts";
 
-// Placeholder until the sync engine lands (lib/integration): the job fails at once, without retries, with a message
-// that says why. The payload has already been validated against its schema.
-export const matchCouplingProcessor: JobProcessor<"match-coupling"> = async () => notAvailableYet("match-coupling");
+export const matchCouplingProcessor: JobProcessor<"match-coupling"> = async (payload, ctx) => {
+  const deps = { db: ctx.db, client: await getDataverseClient(ctx.db), log: ctx.log };
+  const actor = await actorForJob(ctx.db, payload.requestedById, ctx.workerId);
+  const report = await runMatchBasedCoupling(deps, actor, { ...payload, dryRun: false, workerId: ctx.workerId });
+  return { jobId: report.jobId, counters: report.counters, jobs: report.jobs.map((j) => j.id) };
+};

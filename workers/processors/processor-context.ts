@@ -6,6 +6,8 @@ import type { QueueConnection } from "../../lib/queue/queue-connection.ts";
 
 export type ProcessorContext = {
   job: Job;
+  /** The job's lock token (BullMQ), for moving it back to delayed/waiting from inside a processor. */
+  token?: string;
   /** Aborted when the worker shuts down and the job did not finish in time; stop work and throw. */
   signal: AbortSignal;
   db: Db;

@@ -1,6 +1,8 @@
-import { notAvailableYet } from "./not-available-error.ts";
+import { runUncouplingJob } from "../../lib/integration/uncoupling-service.ts";
+import { actorForJob } from "../../lib/integration/worker-actor.ts";
 import type { JobProcessor } from "./processor-context.ts";
 
-// Placeholder until the sync engine lands (lib/integration): the job fails at once, without retries, with a message
-// that says why. The payload has already been validated against its schema.
-export const uncouplingProcessor: JobProcessor<"uncoupling"> = async () => notAvailableYet("uncoupling");
+export const uncouplingProcessor: JobProcessor<"uncoupling"> = async (payload, ctx) => {
+  const actor = await actorForJob(ctx.db, payload.requestedById, ctx.workerId);
+  return runUncouplingJob(ctx.db, actor, { ...payload, workerId: ctx.workerId });
+};

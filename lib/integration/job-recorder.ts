@@ -1,0 +1,120 @@
+import type { Db } from "../db/db-client.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import type { ErpTable, SyncErrorClass, SyncJobDirection, SyncJobTrigger, SyncRecordOutcome } from "../db/generated/enums.ts";
+
+// The job log of a pass (BC §2f): one SyncJob row per pass with counters, timings, Dataverse request count and a
+// message; SyncJobError rows for failures; SyncRecordLog lines for every record something happened to.
+
+export type Counters = {
+  inserted: number;
+  modified: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  coupled: number;
+  uncoupled: number;
+};
+
+export const emptyCounters = (): Counters => ({ inserted: 0, modified: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0, coupled: 0, uncoupled: 0 });
+
+export type JobErrorInput = {
+  couplingId: string | null;
+  sourceTable: string;
+  sourceId: string | null;
+  sourceRef: string | null;
+  destinationTable: string | null;
+  destinationId: string | null;
+  destinationRef: string | null;
+  errorClass: SyncErrorClass;
+  message: string;
+  detail: string | null;
+  signature: string;
+};
+
+export type RecordLogInput = { erpTable: ErpTable; erpId: string | null; dataverseId: string | null; outcome: SyncRecordOutcome; message: string | null };
+
+export async function startJob(
+  db: Db,
+  input: {
+    jobId?: string;
+    mappingId: string;
+    direction: SyncJobDirection;
+    trigger: SyncJobTrigger;
+    scope: Prisma.InputJsonValue | null;
+    requestedById?: string;
+    workerId: string;
+  },
+): Promise<string> {
+  const now = new Date();
+  const data = {
+    status: "RUNNING" as const,
+    direction: input.direction,
+    startedAt: now,
+    heartbeatAt: now,
+    workerId: input.workerId,
+  };
+  if (input.jobId) {
+    // A row claimed before enqueueing: take it over (a retried BullMQ job may find it already started).
+    const existing = await db.syncJob.findUnique({ where: { id: input.jobId } });
+    if (existing) {
+      await db.syncJob.update({ where: { id: input.jobId }, data: { ...data, finishedAt: null } });
+      return input.jobId;
+    }
+  }
+  const job = await db.syncJob.create({
+    data: {
+      ...(input.jobId ? { id: input.jobId } : {}),
+      type: "SYNCHRONIZATION",
+      mappingId: input.mappingId,
+      trigger: input.trigger,
+      scope: input.scope ?? undefined,
+      requestedById: input.requestedById ?? null,
+      queuedAt: now,
+      ...data,
+    },
+  });
+  return job.id;
+}
+
+export async function recordProgress(db: Db, jobId: string, counters: Counters, done: number, total: number | null): Promise<void> {
+  await db.syncJob.update({ where: { id: jobId }, data: { ...counters, progressDone: done, progressTotal: total ?? undefined, heartbeatAt: new Date() } });
+}
+
+export async function finishJob(
+  db: Db,
+  jobId: string,
+  result: { status: "SUCCEEDED" | "FAILED" | "CANCELLED"; counters: Counters; message: string | null; dataverseRequests: number; done: number },
+): Promise<void> {
+  await db.syncJob.update({
+    where: { id: jobId },
+    data: {
+      ...result.counters,
+      status: result.status,
+      message: result.message ? result.message.slice(0, 2048) : null,
+      dataverseRequests: result.dataverseRequests,
+      progressDone: result.done,
+      progressTotal: result.done,
+      finishedAt: new Date(),
+      heartbeatAt: new Date(),
+    },
+  });
+}
+
+export async function writeJobErrors(db: Db, jobId: string, errors: JobErrorInput[]): Promise<void> {
+  if (errors.length === 0) return;
+  await db.syncJobError.createMany({
+    data: errors.map((e) => ({
+      jobId,
+      ...e,
+      sourceRef: e.sourceRef?.slice(0, 250) ?? null,
+      destinationRef: e.destinationRef?.slice(0, 250) ?? null,
+      message: e.message.slice(0, 2048),
+    })),
+  });
+}
+
+export async function writeRecordLogs(db: Db, jobId: string, lines: RecordLogInput[]): Promise<void> {
+  if (lines.length === 0) return;
+  await db.syncRecordLog.createMany({ data: lines.map((l) => ({ jobId, ...l, message: l.message?.slice(0, 2048) ?? null })) });
+}

@@ -1,0 +1,421 @@
+import type { DataverseClient } from "../dataverse/dataverse-client.ts";
+import { DataverseError } from "../dataverse/dataverse-error.ts";
+import type { Db } from "../db/db-client.ts";
+import type { Coupling, Prisma } from "../db/generated/client.ts";
+import type { SyncJobTrigger } from "../db/generated/enums.ts";
+import { iterateChanges } from "../erp/change-capture.ts";
+import type { Logger } from "../log/logger.ts";
+import { fetchByIds, passesIntegrationFilter, readDataverseChanges, type DataverseRow } from "./dataverse-records.ts";
+import { loadErpRecords, type ErpRow } from "./erp-records.ts";
+import { emptyCounters, finishJob, recordProgress, startJob, writeJobErrors, writeRecordLogs, type Counters } from "./job-recorder.ts";
+import { loadMapping, loadMappingBriefs, MappingConfigError, type LoadedMapping, type MappingBrief } from "./mapping-loader.ts";
+import { acquireRunLease, type Lease } from "./run-lease.ts";
+import { isErpSideUnchanged, processChunk, type Candidate, type ChunkFlags } from "./sync-pass.ts";
+import { matchesFilter } from "./table-filter.ts";
+
+// A run of one mapping: (mapping, direction(s), scope, flags). It takes the mapping's run lease (one active run per
+// mapping across all workers), then runs the To pass and/or the From pass, each recorded as its own SyncJob (BC
+// §2e). A whole-mapping run reads its candidates from change capture (ERP) and the delta link (Dataverse) plus the
+// failed pairs whose cause changed; a manual run reads exactly its scope. Watermarks and the delta link are stored
+// only after every candidate up to them is committed, and only when no pair was left pending by a transient error.
+
+export type RunDirection = "TO_INTEGRATION_TABLE" | "FROM_INTEGRATION_TABLE";
+
+export type RunRequest = {
+  mappingId: string;
+  /** None: every direction the mapping allows, To then From. */
+  direction?: RunDirection;
+  trigger: SyncJobTrigger;
+  /** Manual runs: exactly these records (ERP ids and/or Dataverse ids), nothing from change capture or the delta link. */
+  scope?: { erpIds?: string[]; dataverseIds?: string[] };
+  /** Synchronize Now / post-coupling sync (§2i): no unchanged, conflict or deletion-policy checks. */
+  force?: boolean;
+  /** Create the counterpart of uncoupled records even when the mapping synchronizes only coupled records. */
+  overrideSyncOnlyCoupled?: boolean;
+  /** Synchronize Now for many records: a record whose target changed since the last sync is skipped. */
+  bulk?: boolean;
+  requestedById?: string;
+  /** A SyncJob row created before enqueueing; used for the first pass. */
+  jobId?: string;
+};
+
+export type RunCounters = Counters;
+
+export type RunJobResult = { id: string; direction: RunDirection; counters: RunCounters; status: string; message: string | null };
+
+export type RunResult = { jobs: RunJobResult[] };
+
+export type RunDeps = {
+  db: Db;
+  client: DataverseClient;
+  log?: Logger;
+  /** How long to wait for another run of the same mapping to finish before giving up (MappingBusyError). */
+  leaseWaitMs?: number;
+  /** Identifies the worker in SyncJob rows; the lease owner is derived from it. */
+  workerId?: string;
+  signal?: AbortSignal;
+};
+
+const CHUNK = 200;
+const AUTOMATIC_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "ERP_CHANGE", "DATAVERSE_CHANGE", "WEBHOOK"];
+const DEFAULT_LEASE_WAIT_MS = 120_000;
+
+export class RunAbortedError extends Error {
+  override name = "RunAbortedError";
+}
+
+function allowedPasses(direction: LoadedMapping["row"]["direction"]): RunDirection[] {
+  if (direction === "BIDIRECTIONAL") return ["TO_INTEGRATION_TABLE", "FROM_INTEGRATION_TABLE"];
+  return [direction];
+}
+
+export async function runSync(deps: RunDeps, request: RunRequest): Promise<RunResult> {
+  const { db } = deps;
+  const first = await loadMapping(db, request.mappingId);
+  if (!first) throw new MappingConfigError(`There is no table mapping with id ${request.mappingId}.`);
+  const isAutomatic = AUTOMATIC_TRIGGERS.includes(request.trigger);
+  // Paused or disabled mappings are left alone by schedules and change triggers; people can still run them by hand.
+  if (isAutomatic && (!first.row.isEnabled || first.row.status === "PAUSED" || first.row.status === "ON_HOLD")) return { jobs: [] };
+
+  const allowed = allowedPasses(first.row.direction);
+  const passes = request.direction ? [request.direction] : allowed;
+  if (request.direction && !allowed.includes(request.direction)) {
+    const jobId = await startJob(db, jobStart(deps, first, request, request.direction, request.jobId));
+    const message = `The mapping ${first.row.name} is not configured for ${request.direction === "TO_INTEGRATION_TABLE" ? "To Integration Table" : "From Integration Table"} synchronization.`;
+    await finishJob(db, jobId, { status: "FAILED", counters: emptyCounters(), message, dataverseRequests: 0, done: 0 });
+    return { jobs: [{ id: jobId, direction: request.direction, counters: emptyCounters(), status: "FAILED", message }] };
+  }
+
+  const lease = await acquireRunLease(db, first.row, { waitMs: deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS, owner: leaseOwner(deps) });
+  const jobs: RunJobResult[] = [];
+  try {
+    const carry = new Set<string>();
+    for (const [index, pass] of passes.entries()) {
+      // Reloaded per pass: the watermarks may have moved while this run waited for the lease, or in the To pass.
+      const loaded = await loadMapping(db, request.mappingId);
+      if (!loaded) break;
+      const briefs = await loadMappingBriefs(db);
+      jobs.push(await runPass({ ...deps, loaded, briefs, pass, request, lease, carry, jobId: index === 0 ? request.jobId : undefined }));
+    }
+    await db.$executeRaw`UPDATE "IntegrationTableMapping" SET "lastRunAt" = now() WHERE "id" = ${request.mappingId}::uuid`;
+  } finally {
+    await lease.release();
+  }
+  return { jobs };
+}
+
+function leaseOwner(deps: RunDeps): string {
+  return `run:${deps.workerId ?? "local"}:${crypto.randomUUID()}`;
+}
+
+function jobStart(deps: RunDeps, loaded: LoadedMapping, request: RunRequest, direction: RunDirection, jobId: string | undefined, workerId = `run:${deps.workerId ?? "local"}`) {
+  const scope = request.scope || request.force || request.bulk || request.overrideSyncOnlyCoupled
+    ? ({ ...request.scope, force: request.force ?? false, bulk: request.bulk ?? false, overrideSyncOnlyCoupled: request.overrideSyncOnlyCoupled ?? false } as Prisma.InputJsonValue)
+    : null;
+  return { jobId, mappingId: loaded.row.id, direction, trigger: request.trigger, scope, requestedById: request.requestedById, workerId };
+}
+
+type PassDeps = RunDeps & {
+  loaded: LoadedMapping;
+  briefs: MappingBrief[];
+  pass: RunDirection;
+  request: RunRequest;
+  lease: Lease;
+  /** Dataverse ids the To pass left for the From pass of this run. */
+  carry: Set<string>;
+  jobId?: string;
+};
+
+type PassState = {
+  jobId: string;
+  counters: Counters;
+  done: number;
+  hasPending: boolean;
+};
+
+async function runPass(deps: PassDeps): Promise<RunJobResult> {
+  const { db, client, loaded, pass, request, lease } = deps;
+  const jobId = await startJob(db, jobStart(deps, loaded, request, pass, deps.jobId, lease.owner));
+  lease.trackJob(jobId);
+  const requestsBefore = client.stats.requests;
+  const state: PassState = { jobId, counters: emptyCounters(), done: 0, hasPending: false };
+  try {
+    if (pass === "TO_INTEGRATION_TABLE") await runToPass(deps, state);
+    else await runFromPass(deps, state);
+    const message = summary(state);
+    await finishJob(db, jobId, { status: "SUCCEEDED", counters: state.counters, message, dataverseRequests: client.stats.requests - requestsBefore, done: state.done });
+    return { id: jobId, direction: pass, counters: state.counters, status: "SUCCEEDED", message };
+  } catch (error) {
+    const message = failureMessage(error, loaded);
+    deps.log?.warn({ err: error, mapping: loaded.row.name, pass }, "synchronization pass failed");
+    await finishJob(db, jobId, { status: "FAILED", counters: state.counters, message, dataverseRequests: client.stats.requests - requestsBefore, done: state.done });
+    if (error instanceof RunAbortedError || deps.signal?.aborted) throw error;
+    return { id: jobId, direction: pass, counters: state.counters, status: "FAILED", message };
+  }
+}
+
+function summary(state: PassState): string | null {
+  const c = state.counters;
+  const parts = (Object.keys(c) as (keyof Counters)[]).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`);
+  const pending = state.hasPending ? " Some records could not be reached for a moment (Dataverse busy or unavailable); they are retried by the next run." : "";
+  return parts.length || pending ? `${parts.join(", ") || "Nothing changed"}.${pending}` : null;
+}
+
+function failureMessage(error: unknown, loaded: LoadedMapping): string {
+  if (error instanceof MappingConfigError) return error.message;
+  if (error instanceof RunAbortedError) return error.message;
+  if (error instanceof DataverseError) {
+    if (error.retryClass === "auth") return `Dataverse refused the connection (${error.message}). Check the Dataverse connection's credentials and the integration user's roles; the run is retried automatically.`;
+    if (error.isRetryable) return `Dataverse could not be reached or is busy (${error.message}). Nothing was lost: the next run continues from the last committed point.`;
+    return `Dataverse refused a request while synchronizing ${loaded.row.name}: ${error.message}`;
+  }
+  return `The synchronization of ${loaded.row.name} stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}. Nothing was lost: the next run continues from the last committed point.`;
+}
+
+function flagsOf(request: RunRequest): ChunkFlags {
+  return { force: request.force ?? false, overrideSyncOnlyCoupled: request.overrideSyncOnlyCoupled ?? false, bulk: request.bulk ?? false };
+}
+
+function checkLease(deps: PassDeps): void {
+  if (deps.lease.isLost()) throw new RunAbortedError(`The run of ${deps.loaded.row.name} lost its lease (the worker was too slow to renew it); it stopped so that two runs never write at once.`);
+  if (deps.signal?.aborted) throw new RunAbortedError("The run was cancelled because the worker is shutting down; it continues from the last committed point.");
+}
+
+async function applyChunk(deps: PassDeps, state: PassState, candidates: Candidate[], shortcutUnchanged = 0): Promise<void> {
+  checkLease(deps);
+  state.counters.unchanged += shortcutUnchanged;
+  const result = await processChunk(
+    { db: deps.db, client: deps.client, log: deps.log, loaded: deps.loaded, briefs: deps.briefs, pass: deps.pass, jobId: state.jobId, flags: flagsOf(deps.request), signal: deps.signal },
+    candidates,
+  );
+  for (const key of Object.keys(result.counters) as (keyof Counters)[]) state.counters[key] += result.counters[key];
+  if (result.hasPending) state.hasPending = true;
+  for (const id of result.oppositeDataverseIds) deps.carry.add(id.toLowerCase());
+  await writeJobErrors(deps.db, state.jobId, result.errors);
+  await writeRecordLogs(deps.db, state.jobId, result.logs);
+  state.done += candidates.length + shortcutUnchanged;
+  await recordProgress(deps.db, state.jobId, state.counters, state.done, null);
+}
+
+// ───────────── To pass (ERP → Dataverse) ─────────────
+
+async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
+  const { db, loaded, request } = deps;
+  const seen = new Set<string>();
+  const processIds = async (ids: string[]) => {
+    const fresh = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => !seen.has(id));
+    for (const id of fresh) seen.add(id);
+    for (let i = 0; i < fresh.length; i += CHUNK) await processErpIds(deps, state, fresh.slice(i, i + CHUNK));
+  };
+
+  if (request.scope) {
+    const viaDataverse = request.scope.dataverseIds?.length
+      ? await db.coupling.findMany({ where: { mappingId: loaded.row.id, dataverseId: { in: request.scope.dataverseIds.map((id) => id.toLowerCase()) } }, select: { erpId: true } })
+      : [];
+    await processIds([...(request.scope.erpIds ?? []), ...viaDataverse.map((c) => c.erpId)]);
+    return;
+  }
+
+  let newWatermark: bigint | null = null;
+  for await (const batch of iterateChanges(db, loaded.row.erpTable, loaded.row.erpWatermark)) {
+    await processIds([...batch.changed.map((c) => c.id), ...batch.deleted.map((d) => d.recordId)]);
+    if (!batch.hasMore) newWatermark = batch.watermark;
+  }
+  await processIds(await retryErpIds(deps));
+  checkLease(deps);
+  if (newWatermark !== null && !state.hasPending) {
+    await db.$executeRaw`
+      UPDATE "IntegrationTableMapping" SET "erpWatermark" = ${newWatermark}
+      WHERE "id" = ${loaded.row.id}::uuid AND "erpWatermark" < ${newWatermark} AND "runLeaseOwner" = ${deps.lease.owner}`;
+  }
+}
+
+async function processErpIds(deps: PassDeps, state: PassState, ids: string[]): Promise<void> {
+  const { db, client, loaded } = deps;
+  const flags = flagsOf(deps.request);
+  const records = await loadErpRecords(db, loaded.row.erpTable, ids);
+  const couplings = await db.coupling.findMany({ where: { erpTable: loaded.row.erpTable, erpId: { in: ids } } });
+  const byErp = new Map(couplings.map((c) => [c.erpId.toLowerCase(), c]));
+  const pendingCandidates: { id: string; coupling: Coupling | null; erp: ErpRow | null }[] = [];
+  let unchanged = 0;
+  let skipped = 0;
+  for (const id of ids) {
+    const coupling = byErp.get(id) ?? null;
+    if (coupling && coupling.mappingId !== loaded.row.id) continue;
+    const erp = records.get(id) ?? null;
+    if (erp && !matchesFilter(loaded.erpFilter, loaded.erpFilterFields, erp)) continue;
+    if (!erp && !coupling) continue;
+    if (erp && coupling && coupling.state === "COUPLED" && coupling.isSkipped) {
+      skipped += 1;
+      continue;
+    }
+    if (erp && coupling && isErpSideUnchanged(loaded, erp, coupling, flags)) {
+      unchanged += 1;
+      if (coupling.lastSyncedErpVersion !== erp.rowVersion) {
+        await db.coupling.update({ where: { id: coupling.id }, data: { lastSyncedErpVersion: erp.rowVersion } });
+      }
+      continue;
+    }
+    pendingCandidates.push({ id, coupling, erp });
+  }
+  state.counters.skipped += skipped;
+  const dvIds = pendingCandidates.filter((c) => c.coupling?.state === "COUPLED").map((c) => c.coupling!.dataverseId);
+  const dvRows = dvIds.length > 0 ? await fetchByIds(client, loaded, dvIds, deps.signal) : new Map<string, DataverseRow>();
+  const candidates: Candidate[] = [];
+  for (const c of pendingCandidates) {
+    if (!c.erp && c.coupling?.state === "PENDING_DATAVERSE_CREATE") {
+      // The ERP record went away while its create was pending: keep the coupling only if the create happened.
+      const created = await fetchByIds(client, loaded, [c.coupling.dataverseId], deps.signal);
+      if (created.size === 0) await db.coupling.delete({ where: { id: c.coupling.id } });
+      else await db.coupling.update({ where: { id: c.coupling.id }, data: { state: "COUPLED" } });
+      continue;
+    }
+    const dataverseId = c.coupling?.dataverseId.toLowerCase() ?? null;
+    candidates.push({ erpId: c.id, dataverseId, erp: c.erp, dataverse: dataverseId && c.coupling?.state === "COUPLED" ? (dvRows.get(dataverseId) ?? null) : null, coupling: c.coupling });
+  }
+  await applyChunk(deps, state, candidates, unchanged);
+}
+
+/** The instant since which a failed pair's cause may have changed: the mapping's or its field mappings' last edit. */
+async function mappingChangedAt(deps: PassDeps): Promise<Date> {
+  const latest = await deps.db.integrationFieldMapping.aggregate({ where: { mappingId: deps.loaded.row.id }, _max: { updatedAt: true } });
+  const fm = latest._max.updatedAt;
+  return fm && fm > deps.loaded.row.updatedAt ? fm : deps.loaded.row.updatedAt;
+}
+
+/** The last time a coupling of a parent mapping (lookup target) was made or changed. */
+async function parentsChangedAt(deps: PassDeps): Promise<Date | null> {
+  if (deps.loaded.parentMappings.length === 0) return null;
+  const ids = deps.briefs.filter((b) => deps.loaded.parentMappings.includes(b.name)).map((b) => b.id);
+  const latest = await deps.db.coupling.aggregate({ where: { mappingId: { in: ids }, state: "COUPLED" }, _max: { updatedAt: true } });
+  return latest._max.updatedAt;
+}
+
+type RetryTargets = { coupledIds: string[]; uncoupledSourceIds: string[] };
+
+/**
+ * Failed pairs whose cause changed since they failed (ours: nothing is hammered): a mapping edit retries every
+ * failure; a parent coupling made or changed retries the ones waiting for a parent. Pending creates left by a crashed
+ * run are always finished. Records that failed before they were coupled are found through their job errors.
+ */
+async function retryTargets(deps: PassDeps): Promise<RetryTargets> {
+  const { db, loaded, pass } = deps;
+  const toPass = pass === "TO_INTEGRATION_TABLE";
+  const changedAt = await mappingChangedAt(deps);
+  const parentsAt = await parentsChangedAt(deps);
+  const resultField = toPass ? "lastToResult" : "lastFromResult";
+  const or: Prisma.CouplingWhereInput[] = [{ [resultField]: "FAILURE", failedAt: { lt: changedAt } }];
+  if (parentsAt) or.push({ [resultField]: "FAILURE", errorClass: "WAITING_FOR_PARENT", failedAt: { lt: parentsAt } });
+  if (toPass) or.push({ state: "PENDING_DATAVERSE_CREATE", lastToResult: { not: "FAILURE" } });
+  const couplings = await db.coupling.findMany({
+    where: { mappingId: loaded.row.id, isSkipped: false, OR: or },
+    select: { erpId: true, dataverseId: true },
+    take: 10_000,
+  });
+  const coupledIds = couplings.map((c) => (toPass ? c.erpId : c.dataverseId));
+
+  const rows = await db.$queryRaw<{ sourceId: string; last: Date; errorClass: string }[]>`
+    SELECT e."sourceId", max(e."createdAt") AS last, (array_agg(e."errorClass"::text ORDER BY e."createdAt" DESC))[1] AS "errorClass"
+    FROM "SyncJobError" e JOIN "SyncJob" j ON j."id" = e."jobId"
+    WHERE j."mappingId" = ${loaded.row.id}::uuid AND j."direction" = ${pass}::"SyncJobDirection"
+      AND e."couplingId" IS NULL AND e."sourceId" IS NOT NULL AND e."createdAt" > now() - interval '7 days'
+    GROUP BY e."sourceId"
+    LIMIT 10000`;
+  const due = rows
+    .filter((r) => (r.errorClass === "WAITING_FOR_PARENT" ? (parentsAt !== null && r.last < parentsAt) || r.last < changedAt : r.last < changedAt))
+    .map((r) => r.sourceId.toLowerCase());
+  if (due.length === 0) return { coupledIds, uncoupledSourceIds: [] };
+  const nowCoupled = await db.coupling.findMany({
+    where: toPass ? { erpTable: loaded.row.erpTable, erpId: { in: due } } : { dataverseEntity: loaded.row.dataverseEntity, dataverseId: { in: due } },
+    select: { erpId: true, dataverseId: true },
+  });
+  const coupledSet = new Set(nowCoupled.map((c) => (toPass ? c.erpId : c.dataverseId).toLowerCase()));
+  return { coupledIds, uncoupledSourceIds: due.filter((id) => !coupledSet.has(id)) };
+}
+
+async function retryErpIds(deps: PassDeps): Promise<string[]> {
+  const targets = await retryTargets(deps);
+  return [...targets.coupledIds, ...targets.uncoupledSourceIds];
+}
+
+// ───────────── From pass (Dataverse → ERP) ─────────────
+
+async function runFromPass(deps: PassDeps, state: PassState): Promise<void> {
+  const { db, client, loaded, request } = deps;
+  const seen = new Set<string>();
+  const processRows = async (rows: DataverseRow[], deletedIds: string[]) => {
+    const freshRows = rows.filter((r) => !seen.has(r.__id));
+    const freshDeleted = [...new Set(deletedIds.map((id) => id.toLowerCase()))].filter((id) => !seen.has(id));
+    for (const r of freshRows) seen.add(r.__id);
+    for (const id of freshDeleted) seen.add(id);
+    for (let i = 0; i < freshRows.length; i += CHUNK) await processDataverseRows(deps, state, freshRows.slice(i, i + CHUNK), []);
+    for (let i = 0; i < freshDeleted.length; i += CHUNK) await processDataverseRows(deps, state, [], freshDeleted.slice(i, i + CHUNK));
+  };
+  const processIds = async (ids: string[]) => {
+    const fresh = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => !seen.has(id));
+    if (fresh.length === 0) return;
+    const rows = await fetchByIds(client, loaded, fresh, deps.signal);
+    await processRows([...rows.values()], fresh.filter((id) => !rows.has(id)));
+  };
+
+  if (request.scope) {
+    const viaErp = request.scope.erpIds?.length
+      ? await db.coupling.findMany({ where: { mappingId: loaded.row.id, erpId: { in: request.scope.erpIds.map((id) => id.toLowerCase()) } }, select: { dataverseId: true } })
+      : [];
+    await processIds([...(request.scope.dataverseIds ?? []), ...viaErp.map((c) => c.dataverseId)]);
+    return;
+  }
+
+  let nextLink: string | null = null;
+  let nextModifiedOn: Date | null = null;
+  let restarted = false;
+  const seenInFullRead = new Set<string>();
+  for await (const page of readDataverseChanges(client, loaded, { signal: deps.signal, onRestart: () => (restarted = true) })) {
+    checkLease(deps);
+    const inFilter = page.upserts.filter((r) => passesIntegrationFilter(loaded, r));
+    for (const r of page.upserts) seenInFullRead.add(r.__id);
+    await processRows(inFilter, page.deletedIds);
+    if (page.isLast) {
+      nextLink = page.nextDeltaLink;
+      nextModifiedOn = page.nextModifiedOn;
+    }
+  }
+  if (restarted) {
+    // The delta link expired: the full read is the truth; coupled records it did not return were deleted meanwhile.
+    const coupled = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED" }, select: { dataverseId: true } });
+    await processRows([], coupled.map((c) => c.dataverseId.toLowerCase()).filter((id) => !seenInFullRead.has(id)));
+  }
+  const targets = await retryTargets(deps);
+  await processIds([...targets.coupledIds, ...targets.uncoupledSourceIds, ...deps.carry]);
+  checkLease(deps);
+  if (state.hasPending) return;
+  if (nextLink) {
+    await db.$executeRaw`
+      UPDATE "IntegrationTableMapping" SET "dataverseDeltaLink" = ${nextLink}
+      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}`;
+  } else if (nextModifiedOn) {
+    await db.$executeRaw`
+      UPDATE "IntegrationTableMapping" SET "dataverseModifiedOnWatermark" = ${nextModifiedOn}
+      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}
+        AND ("dataverseModifiedOnWatermark" IS NULL OR "dataverseModifiedOnWatermark" < ${nextModifiedOn})`;
+  }
+}
+
+async function processDataverseRows(deps: PassDeps, state: PassState, rows: DataverseRow[], deletedIds: string[]): Promise<void> {
+  const { db, loaded } = deps;
+  const ids = [...rows.map((r) => r.__id), ...deletedIds];
+  if (ids.length === 0) return;
+  const couplings = await db.coupling.findMany({ where: { dataverseEntity: loaded.row.dataverseEntity, dataverseId: { in: ids } } });
+  const byDv = new Map(couplings.map((c) => [c.dataverseId.toLowerCase(), c]));
+  const erpRecords = await loadErpRecords(db, loaded.row.erpTable, couplings.map((c) => c.erpId));
+  const candidates: Candidate[] = [];
+  const add = (id: string, dataverse: DataverseRow | null) => {
+    const coupling = byDv.get(id) ?? null;
+    if (coupling && (coupling.mappingId !== loaded.row.id || coupling.state !== "COUPLED")) return;
+    if (!dataverse && !coupling) return;
+    candidates.push({ erpId: coupling?.erpId ?? null, dataverseId: id, erp: coupling ? (erpRecords.get(coupling.erpId) ?? null) : null, dataverse, coupling });
+  };
+  for (const r of rows) add(r.__id, r);
+  for (const id of deletedIds) add(id, null);
+  await applyChunk(deps, state, candidates);
+}

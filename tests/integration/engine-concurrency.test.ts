@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
+import { runSync } from "../../lib/integration/sync-run.ts";
+import { mappingId, run, setPolicy, startEngineEnv, uniqueNo, type EngineEnv } from "./engine-fixtures.ts";
+
+let env: EngineEnv;
+
+beforeAll(async () => {
+  env = await startEngineEnv();
+  await setPolicy(env.db, "CUSTOMER", { syncOnlyCoupledRecords: false });
+});
+
+afterAll(async () => {
+  await env?.emulator.close();
+});
+
+/** A client whose $batch request reaches Dataverse, after which the "worker" dies before reading the answer. */
+function crashingClient(mode: "before-send" | "after-send"): DataverseClient {
+  return new DataverseClient(
+    { baseUrl: env.emulator.url, tenantId: "emulator", clientId: "emulator", clientSecret: "emulator-secret", authorityHost: env.emulator.url, limits: { maxRetries: 0 } },
+    {
+      fetch: async (url, init) => {
+        if (url.endsWith("$batch")) {
+          if (mode === "after-send") await fetch(url, init);
+          throw new SimulatedCrash();
+        }
+        return fetch(url, init);
+      },
+    },
+  );
+}
+
+class SimulatedCrash extends Error {}
+
+async function accountsNamed(name: string): Promise<number> {
+  const rows = await env.client.queryAll("accounts", { select: ["accountid", "name"] });
+  return rows.filter((r) => r.name === name).length;
+}
+
+describe("crash safety and one run per mapping", () => {
+  for (const mode of ["before-send", "after-send"] as const) {
+    it(`a run that dies ${mode === "before-send" ? "after recording the pending creates" : "after Dataverse created the records"} leaves no duplicate after the re-run`, async () => {
+      const { db } = env;
+      const name = `Crash ${mode} ${uniqueNo("")}`;
+      const customer = await db.customer.create({ data: { no: uniqueNo("EX"), name } });
+      const crashed = await runSync({ db, client: crashingClient(mode) }, { mappingId: await mappingId(db, "CUSTOMER"), trigger: "SCHEDULE", direction: "TO_INTEGRATION_TABLE" });
+      expect(crashed.jobs[0].counters.inserted).toBe(0);
+      const pending = await db.coupling.findUniqueOrThrow({ where: { erpTable_erpId: { erpTable: "CUSTOMER", erpId: customer.id } } });
+      expect(pending.state).toBe("PENDING_DATAVERSE_CREATE");
+      expect(await accountsNamed(name)).toBe(mode === "after-send" ? 1 : 0);
+
+      await run(env, "CUSTOMER");
+      await run(env, "CUSTOMER");
+      const coupling = await db.coupling.findUniqueOrThrow({ where: { id: pending.id } });
+      expect(coupling).toMatchObject({ state: "COUPLED", dataverseId: pending.dataverseId });
+      expect(await accountsNamed(name)).toBe(1);
+    });
+  }
+
+  it("two concurrent runs of the same mapping never overlap", async () => {
+    const { db } = env;
+    for (let i = 0; i < 30; i += 1) await db.customer.create({ data: { no: uniqueNo("EY"), name: `Concurrent ${i}` } });
+    const id = await mappingId(db, "CUSTOMER");
+    const [a, b] = await Promise.all([
+      runSync({ db, client: env.client }, { mappingId: id, trigger: "SCHEDULE" }),
+      runSync({ db, client: env.client }, { mappingId: id, trigger: "ERP_CHANGE" }),
+    ]);
+    const jobs = await db.syncJob.findMany({ where: { id: { in: [...a.jobs, ...b.jobs].map((j) => j.id) } }, orderBy: { startedAt: "asc" } });
+    expect(jobs).toHaveLength(4);
+    // Each run's passes are contiguous, and the second run starts only after the first finished.
+    const runs = [a, b].map((r) => jobs.filter((j) => r.jobs.some((x) => x.id === j.id)));
+    const [firstRun, secondRun] = runs.sort((x, y) => x[0].startedAt!.getTime() - y[0].startedAt!.getTime());
+    expect(secondRun[0].startedAt!.getTime()).toBeGreaterThanOrEqual(firstRun[1].finishedAt!.getTime());
+    expect([...a.jobs, ...b.jobs].reduce((n, j) => n + j.counters.inserted, 0)).toBe(30);
+    const mapping = await db.integrationTableMapping.findUniqueOrThrow({ where: { id } });
+    expect(mapping).toMatchObject({ runLeaseOwner: null, status: "READY" });
+  });
+});

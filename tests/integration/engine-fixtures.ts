@@ -1,0 +1,79 @@
+import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
+import type { Db } from "../../lib/db/db-client.ts";
+import type { DeletionConflictResolution, UpdateConflictResolution } from "../../lib/db/generated/enums.ts";
+import { currentWatermark } from "../../lib/erp/change-capture.ts";
+import { ensureDefaultMappings } from "../../lib/integration/mapping-setup.ts";
+import { runSync, type RunRequest } from "../../lib/integration/sync-run.ts";
+import { startEmulator, type RunningEmulator } from "../../emulator/emulator-server.ts";
+import { testDb } from "../support/test-db.ts";
+
+// Shared set-up of the engine tests: the app's database, the default mappings, a fresh emulator over HTTP and a
+// client on it. Engine state from earlier files (couplings, watermarks, delta links of another emulator) is reset,
+// so each file starts from "nothing coupled, nothing pending".
+
+export type EngineEnv = { db: Db; emulator: RunningEmulator; client: DataverseClient };
+
+export async function startEngineEnv(): Promise<EngineEnv> {
+  const db = testDb();
+  await ensureDefaultMappings(db);
+  const emulator = await startEmulator({ port: 0, dataDir: null, seed: "none", quiet: true });
+  const client = newClient(emulator);
+  await resetEngineState(db);
+  return { db, emulator, client };
+}
+
+export function newClient(emulator: RunningEmulator): DataverseClient {
+  return new DataverseClient({
+    baseUrl: emulator.url,
+    tenantId: "emulator",
+    clientId: "emulator",
+    clientSecret: "emulator-secret",
+    authorityHost: emulator.url,
+    limits: { backoffBaseMs: 20, backoffMaxMs: 200 },
+  });
+}
+
+export async function resetEngineState(db: Db): Promise<void> {
+  await db.coupling.deleteMany({});
+  await db.syncJob.deleteMany({});
+  const watermark = await currentWatermark(db);
+  await db.$executeRaw`
+    UPDATE "IntegrationTableMapping"
+    SET "erpWatermark" = ${watermark}, "dataverseDeltaLink" = NULL, "dataverseModifiedOnWatermark" = NULL,
+        "runLeaseOwner" = NULL, "runLeaseUntil" = NULL, "status" = 'READY'`;
+}
+
+export async function mappingId(db: Db, name: string): Promise<string> {
+  const m = await db.integrationTableMapping.findUniqueOrThrow({ where: { name } });
+  return m.id;
+}
+
+export async function setPolicy(
+  db: Db,
+  name: string,
+  data: { syncOnlyCoupledRecords?: boolean; updateConflictResolution?: UpdateConflictResolution; deletionConflictResolution?: DeletionConflictResolution },
+): Promise<void> {
+  await db.integrationTableMapping.update({ where: { name }, data });
+}
+
+export async function run(env: EngineEnv, name: string, extra: Partial<RunRequest> = {}) {
+  return runSync({ db: env.db, client: env.client }, { mappingId: await mappingId(env.db, name), trigger: "MANUAL", ...extra });
+}
+
+/** Web API requests the emulator received since the last reset. */
+export async function emulatorRequests(emulator: RunningEmulator): Promise<number> {
+  const response = await fetch(`${emulator.url}/_emulator/stats`);
+  const stats = (await response.json()) as { total: number; byEntitySet: Record<string, number> };
+  return stats.total;
+}
+
+export async function resetEmulatorStats(emulator: RunningEmulator): Promise<void> {
+  await fetch(`${emulator.url}/_emulator/stats/reset`, { method: "POST" });
+}
+
+let counter = 0;
+/** A record number no other test of this run uses. */
+export function uniqueNo(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36).slice(-5).toUpperCase()}${counter}`.slice(0, 20);
+}
