@@ -59,6 +59,18 @@ export function getEnv(): Env {
   return cached;
 }
 
+/**
+ * The launcher completes the configuration it hands to its children (generated secrets, embedded database and
+ * emulator URLs); it does so through here so its own later reads see the same values.
+ */
+export function provideEnvDefaults(values: Partial<Record<keyof Env, string>>): Env {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && !process.env[key]) process.env[key] = value;
+  }
+  cached = undefined;
+  return getEnv();
+}
+
 export function requireDatabaseUrl(): string {
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set. Start the console with `npm start`, which provides one.");

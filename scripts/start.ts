@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { getEnv } from "../lib/env.ts";
+import { getEnv, provideEnvDefaults } from "../lib/env.ts";
 import {
   assertPortFree,
   assertPostgresReachable,
@@ -27,9 +27,27 @@ const DATA_DIR = path.join(ROOT, ".data");
 const EMBEDDED_PG_DEFAULT_PORT = 54329;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function main() {
-  const env = getEnv();
+function completeEnv() {
   const secrets = loadOrCreateSecrets(DATA_DIR);
+  const given = getEnv();
+  const env = provideEnvDefaults({
+    NEXTAUTH_SECRET: secrets.nextAuthSecret,
+    ENCRYPTION_KEY: secrets.encryptionKey,
+    NEXTAUTH_URL: `http://localhost:${given.PORT}`,
+    ...(given.DATAVERSE_URL ? {} : { EMULATOR_URL: `http://127.0.0.1:${given.EMULATOR_PORT}` }),
+  });
+  return { env, secrets };
+}
+
+async function main() {
+  let completed: ReturnType<typeof completeEnv>;
+  try {
+    completed = completeEnv();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { env, secrets } = completed;
   const children: Child[] = [];
   let database: EmbeddedDatabase | undefined;
   let stopping = false;
@@ -77,24 +95,25 @@ async function main() {
       throw new LaunchError(`Database migration failed: ${(error as Error).message}`);
     }
 
-    process.env.DATABASE_URL = databaseUrl;
-    const { seedOnFirstStart } = await import("./first-start.ts");
+    provideEnvDefaults({ DATABASE_URL: databaseUrl });
+    const { ensureIntegrationSetup, seedOnFirstStart } = await import("./first-start.ts");
     const seeded = await seedOnFirstStart(databaseUrl);
     if (seeded) say("Seeded demo data (first start).");
+    try {
+      await ensureIntegrationSetup(databaseUrl);
+    } catch (error) {
+      throw new LaunchError(`The Dataverse connection could not be set up: ${(error as Error).message}`);
+    }
 
     buildAppIfNeeded(say);
 
-    const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+    const webUrl = env.NEXTAUTH_URL as string;
     const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_URL: webUrl,
-      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? secrets.nextAuthSecret,
-      ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? secrets.encryptionKey,
-      ...(useEmulator ? { EMULATOR_URL: emulatorUrl, EMULATOR_CONSOLE_URL: webUrl } : {}),
+      ...(useEmulator ? { EMULATOR_CONSOLE_URL: webUrl } : {}),
     };
 
     const hasEmulator = fs.existsSync(path.join(ROOT, "emulator/main.ts"));

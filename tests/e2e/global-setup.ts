@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildAppIfNeeded, findFreePort, ROOT, startChild, stopChild, tsxArgs, waitForHttp, type Child } from "../../scripts/launch-support.ts";
 import { applyMigrations } from "../../scripts/migrate-engine.ts";
-import { seedOnFirstStart } from "../../scripts/first-start.ts";
+import { ensureIntegrationSetup, seedOnFirstStart } from "../../scripts/first-start.ts";
+import { provideEnvDefaults } from "../../lib/env.ts";
 import { createThrowawayDatabase, dropDatabase } from "../support/test-database.ts";
 
 // Starts the console as a user would run it (built app, worker, seeded emulator) on a throwaway database.
@@ -48,6 +49,9 @@ async function startConsole(db: { url: string }, children: Child[]): Promise<voi
     children.push(startChild("emulator", node, [...args, "--port", String(emulatorPort), "--no-persist", "--seed", "demo"], env, { quiet: true }));
     await waitForHttp(`${env.EMULATOR_URL}/_emulator/stats`, 30_000, "The Dataverse emulator");
   }
+  // The connection row (emulator) and default mappings, created with the key and URL the app will use.
+  provideEnvDefaults({ ENCRYPTION_KEY: env.ENCRYPTION_KEY, EMULATOR_URL: env.EMULATOR_URL });
+  await ensureIntegrationSetup(db.url);
   children.push(startChild("web", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], env, { quiet: true }));
   const [node, workerArgs] = tsxArgs("workers/main.ts");
   children.push(startChild("worker", node, workerArgs, env, { quiet: true }));
