@@ -16,6 +16,10 @@ export const syncScopeSchema = z
     erpRecordIds: recordIds.optional(),
     dataverseRecordIds: z.array(z.guid({ message: "Must be a Dataverse id (GUID)." })).max(10_000).optional(),
     forceModify: z.boolean().optional(),
+    /** Synchronize Now for many records: a record whose target changed since the last sync is skipped (§2i). */
+    bulk: z.boolean().optional(),
+    /** Manual runs that may create records although the mapping synchronizes only coupled ones (§2h, §2j). */
+    overrideSyncOnlyCoupled: z.boolean().optional(),
   })
   .strict();
 
@@ -36,13 +40,20 @@ export const couplingPayloadSchema = z
   .object({
     mappingId: uuid,
     erpRecordId: uuid,
-    dataverseId: z.guid({ message: "Must be a Dataverse id (GUID)." }),
+    /** The Dataverse record to couple to; absent together with `createNew: true`. */
+    dataverseId: z.guid({ message: "Must be a Dataverse id (GUID)." }).optional(),
+    /** Create the record in Dataverse from the ERP record and couple them (Set Up Coupling, Create New). */
+    createNew: z.boolean().optional(),
     /** Synchronize right after coupling, and in which direction. */
     synchronize: z.enum(SyncJobDirection).optional(),
     requestedById: uuid.optional(),
     jobId: uuid.optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => Boolean(p.createNew) !== Boolean(p.dataverseId), {
+    message: "Give either dataverseId or createNew: true, not both.",
+    path: ["dataverseId"],
+  });
 
 export const uncouplingPayloadSchema = z
   .object({
@@ -59,10 +70,22 @@ export const uncouplingPayloadSchema = z
     path: ["couplingIds"],
   });
 
+/** One match criterion: a field mapping (by its ERP field) to match on, its case sensitivity and its priority group. */
+export const matchCriterionSchema = z
+  .object({
+    erpField: z.string().trim().min(1, { message: "Choose the ERP field to match on." }).max(60),
+    caseSensitive: z.boolean().default(false),
+    priority: z.number().int().min(0).max(1000).default(0),
+  })
+  .strict();
+
 export const matchCouplingPayloadSchema = z
   .object({
     mappingId: uuid,
-    erpRecordIds: z.array(uuid).min(1).max(10_000),
+    /** Absent: every uncoupled ERP record of the mapping (within its table filter). */
+    erpRecordIds: z.array(uuid).min(1).max(10_000).optional(),
+    /** Absent: the criteria saved on the mapping's field mappings. */
+    criteria: z.array(matchCriterionSchema).min(1).max(50).optional(),
     createNewIfNoMatch: z.boolean().optional(),
     synchronizeAfterCoupling: z.boolean().optional(),
     requestedById: uuid.optional(),

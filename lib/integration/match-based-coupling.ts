@@ -1,0 +1,414 @@
+import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
+import { environmentUrl } from "../dataverse/dataverse-config.ts";
+import { and, eq, guid, normalizeGuid, type Filter, type LiteralValue } from "../dataverse/odata-query.ts";
+import type { Db } from "../db/db-client.ts";
+import type { IntegrationFieldMapping } from "../db/generated/client.ts";
+import type { SyncJobTrigger } from "../db/generated/enums.ts";
+import { ActionError } from "../actions/action-result.ts";
+import { insertCoupling } from "./coupling-service.ts";
+import { dataverseAttributesOf, ERP_TABLE_NOUNS } from "./field-catalog.ts";
+import { fromWebApiRow, type Comparable, type DataverseRecord } from "./field-transfer.ts";
+import { addJobError, addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
+import {
+  compareRecords,
+  dataverseIdOf,
+  dataverseName,
+  entityDefOf,
+  erpDelegate,
+  erpKeyOf,
+  erpWhereOf,
+  integrationODataFilter,
+  loadMappingById,
+  UnprocessableError,
+  type ErpRow,
+  type LoadedMapping,
+  type OperationDeps,
+} from "./operation-context.ts";
+import { runSync, type RunDirection, type RunJobResult } from "./sync-run.ts";
+import { dataverseFilterFields } from "./table-filter.ts";
+
+// Match-based coupling (BC §2g, SYNC-SEMANTICS "Match-based coupling"). For each uncoupled ERP record in scope:
+// priority groups are tried in ascending order; inside a group every criterion must match (AND); a later group is a
+// fresh attempt — ours: BC carries the earlier groups' filters over, which makes later groups stricter instead of
+// alternatives. A criterion whose ERP value is empty is left out of its group; a group left without criteria cannot
+// match (empty values never match). Candidates are the Dataverse rows within the mapping's integration table filter
+// that are not coupled (and not claimed by an earlier record of the same run). Exactly one → couple; none → the next
+// group; more than one → remembered as ambiguous and the next group is tried. A record no group couples is ambiguous
+// if any group found several candidates (never coupled, never created — creating would add a duplicate), else
+// unmatched: created in Dataverse when Create New is on, else failed "no match". A dry run answers the three lists
+// and writes nothing.
+
+export type MatchCriterion = { erpField: string; caseSensitive: boolean; priority: number };
+
+export type MatchCouplingInput = {
+  mappingId: string;
+  erpRecordIds?: string[];
+  /** Absent: the criteria saved on the mapping's field mappings. Given (and not a dry run): saved onto the mapping. */
+  criteria?: MatchCriterion[];
+  createNewIfNoMatch?: boolean;
+  synchronizeAfterCoupling?: boolean;
+  dryRun?: boolean;
+  trigger?: SyncJobTrigger;
+  requestedById?: string;
+  jobId?: string;
+  workerId?: string;
+};
+
+export type CandidateView = { dataverseId: string; name: string };
+export type MatchedRecord = { erpId: string; no: string; dataverseId: string; name: string; priority: number };
+export type AmbiguousRecord = { erpId: string; no: string; priority: number; candidates: CandidateView[] };
+export type UnmatchedRecord = { erpId: string; no: string; action: "create" | "none"; message: string };
+
+export type MatchReport = {
+  dryRun: boolean;
+  mapping: string;
+  criteria: MatchCriterion[];
+  matched: MatchedRecord[];
+  ambiguous: AmbiguousRecord[];
+  unmatched: UnmatchedRecord[];
+  /** Records in scope that were already coupled (left alone). */
+  alreadyCoupled: number;
+  jobId: string | null;
+  /** Create New and Synchronize After Coupling runs. */
+  jobs: RunJobResult[];
+  counters: { coupled: number; inserted: number; failed: number };
+};
+
+const MAX_CANDIDATES = 25;
+
+/** The criteria to use: given ones validated against the mapping, or the saved ones. */
+export function resolveCriteria(mapping: LoadedMapping, given: MatchCriterion[] | undefined): MatchCriterion[] {
+  if (!given) {
+    return mapping.fieldRows
+      .filter((fm) => fm.isEnabled && fm.useForMatchBasedCoupling && fm.erpField && fm.dataverseAttribute)
+      .map((fm) => ({ erpField: fm.erpField!, caseSensitive: fm.caseSensitiveMatching, priority: fm.matchPriority }));
+  }
+  const errors: Record<string, string[]> = {};
+  given.forEach((c, index) => {
+    const fm = fieldRowFor(mapping, c.erpField);
+    if (!fm) errors[`criteria.${index}.erpField`] = [`The mapping ${mapping.row.name} has no enabled field mapping of the ERP field "${c.erpField}" to a Dataverse column.`];
+  });
+  const seen = new Set<string>();
+  given.forEach((c, index) => {
+    if (seen.has(c.erpField)) errors[`criteria.${index}.erpField`] = [`"${c.erpField}" is listed twice.`];
+    seen.add(c.erpField);
+  });
+  if (Object.keys(errors).length > 0) throw new ActionError("invalid", "Some match criteria are not valid.", errors);
+  return given;
+}
+
+function fieldRowFor(mapping: LoadedMapping, erpField: string): IntegrationFieldMapping | undefined {
+  return mapping.fieldRows.find((fm) => fm.isEnabled && fm.erpField === erpField && fm.dataverseAttribute && !fm.constantValue);
+}
+
+function groupsOf(criteria: MatchCriterion[]): { priority: number; criteria: MatchCriterion[] }[] {
+  const priorities = [...new Set(criteria.map((c) => c.priority))].sort((a, b) => a - b);
+  return priorities.map((priority) => ({ priority, criteria: criteria.filter((c) => c.priority === priority) }));
+}
+
+type Condition = { attribute: string; value: Comparable; caseSensitive: boolean; filter: Filter };
+
+async function conditionsFor(deps: OperationDeps, mapping: LoadedMapping, erp: ErpRow, criteria: MatchCriterion[]): Promise<Condition[]> {
+  const { states } = await compareRecords(deps.db, mapping, erp, null);
+  const fields = dataverseFilterFields(dataverseAttributesOf(mapping.row.dataverseEntity));
+  const out: Condition[] = [];
+  for (const criterion of criteria) {
+    const state = states.find((s) => s.mapping.erpField === criterion.erpField && s.mapping.dataverseAttribute);
+    if (!state || !state.erpAsDataverse.ok) continue;
+    const value = state.erpAsDataverse.value;
+    if (value === null || value === "") continue;
+    const attribute = state.mapping.dataverseAttribute!;
+    const field = fields.find((f) => f.name === attribute);
+    const path = field?.path ?? attribute;
+    const literal: LiteralValue = field?.kind === "guid" ? guid(String(value)) : value;
+    out.push({ attribute, value, caseSensitive: criterion.caseSensitive, filter: eq(path, literal) });
+  }
+  return out;
+}
+
+function matchesExactly(record: DataverseRecord, conditions: Condition[]): boolean {
+  // Dataverse compares text case-insensitively; a case-sensitive criterion is checked again here.
+  return conditions.every((c) => {
+    const actual = record[c.attribute];
+    if (typeof c.value !== "string" || typeof actual !== "string") return true;
+    return c.caseSensitive ? actual.trim() === c.value : actual.trim().toLowerCase() === c.value.toLowerCase();
+  });
+}
+
+type Plan = {
+  mapping: LoadedMapping;
+  criteria: MatchCriterion[];
+  matched: (MatchedRecord & { erp: ErpRow; dataverse: DataverseRecord })[];
+  ambiguous: AmbiguousRecord[];
+  unmatched: UnmatchedRecord[];
+  alreadyCoupled: number;
+};
+
+/** The checks that need no Dataverse: mapping, criteria, Create New allowed. Throws the user-facing refusal. */
+export async function validateMatchRequest(db: Db, input: Pick<MatchCouplingInput, "mappingId" | "criteria" | "createNewIfNoMatch">) {
+  const mapping = await loadMappingById(db, input.mappingId);
+  const criteria = resolveCriteria(mapping, input.criteria);
+  if (criteria.length === 0) {
+    throw new UnprocessableError(`You must specify which fields on the table mapping ${mapping.row.name} should be used for match-based coupling.`, {
+      criteria: ["Choose at least one field to match on."],
+    });
+  }
+  const createNew = input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch;
+  if (createNew && mapping.row.direction === "FROM_INTEGRATION_TABLE") {
+    throw new UnprocessableError(`The mapping ${mapping.row.name} only gets data from Dataverse, so it cannot create records there when no match is found.`, {
+      createNewIfNoMatch: ["Not available for a From Integration Table mapping."],
+    });
+  }
+  return { mapping, criteria, createNew };
+}
+
+/** Finds the matches without writing anything (the dry run, and the first half of a real run). */
+export async function planMatchBasedCoupling(deps: OperationDeps, input: MatchCouplingInput): Promise<Plan> {
+  const { db, client } = deps;
+  const { mapping, criteria, createNew } = await validateMatchRequest(db, input);
+  const table = mapping.row.erpTable;
+  const entity = mapping.row.dataverseEntity;
+  const def = entityDefOf(entity);
+  const where = input.erpRecordIds ? { AND: [erpWhereOf(mapping), { id: { in: input.erpRecordIds } }] } : erpWhereOf(mapping);
+  const records = await erpDelegate(db, table).findMany({ where, orderBy: { [erpKeyField(table)]: "asc" } });
+  const coupledErp = new Set(
+    (await db.coupling.findMany({ where: { erpTable: table, erpId: { in: records.map((r) => r.id) } }, select: { erpId: true } })).map((c) => c.erpId),
+  );
+  const integrationFilter = integrationODataFilter(mapping);
+  const groups = groupsOf(criteria);
+  const claimed = new Set<string>();
+  const plan: Plan = { mapping, criteria, matched: [], ambiguous: [], unmatched: [], alreadyCoupled: 0 };
+
+  for (const erp of records) {
+    if (coupledErp.has(erp.id)) {
+      plan.alreadyCoupled++;
+      continue;
+    }
+    const no = erpKeyOf(table, erp);
+    let match: { record: DataverseRecord; priority: number } | null = null;
+    let ambiguous: AmbiguousRecord | null = null;
+    for (const group of groups) {
+      const conditions = await conditionsFor(deps, mapping, erp, group.criteria);
+      if (conditions.length === 0) continue;
+      const rows = await client.queryAll(def.entitySet, { filter: and(...conditions.map((c) => c.filter), integrationFilter), top: MAX_CANDIDATES + 1 });
+      const records = rows.map(fromWebApiRow).filter((r) => matchesExactly(r, conditions));
+      const ids = records.map((r) => dataverseIdOf(entity, r));
+      const coupled = new Set(
+        ids.length ? (await db.coupling.findMany({ where: { dataverseEntity: entity, dataverseId: { in: ids } }, select: { dataverseId: true } })).map((c) => c.dataverseId) : [],
+      );
+      const free = records.filter((r) => {
+        const id = dataverseIdOf(entity, r);
+        return !coupled.has(id) && !claimed.has(id);
+      });
+      if (free.length === 1) {
+        match = { record: free[0], priority: group.priority };
+        break;
+      }
+      if (free.length > 1 && !ambiguous) {
+        ambiguous = {
+          erpId: erp.id,
+          no,
+          priority: group.priority,
+          candidates: free.slice(0, MAX_CANDIDATES).map((r) => ({ dataverseId: dataverseIdOf(entity, r), name: dataverseName(entity, r).replace(/^'|'$/g, "") })),
+        };
+      }
+    }
+    if (match) {
+      const dataverseId = dataverseIdOf(entity, match.record);
+      claimed.add(dataverseId);
+      plan.matched.push({ erpId: erp.id, no, dataverseId, name: dataverseName(entity, match.record).replace(/^'|'$/g, ""), priority: match.priority, erp, dataverse: match.record });
+    } else if (ambiguous) {
+      plan.ambiguous.push(ambiguous);
+    } else {
+      plan.unmatched.push({
+        erpId: erp.id,
+        no,
+        action: createNew ? "create" : "none",
+        message: createNew
+          ? `No uncoupled Dataverse ${def.noun} matches the ${ERP_TABLE_NOUNS[table]} ${no}; it will be created in Dataverse and coupled.`
+          : `No uncoupled Dataverse ${def.noun} matches the ${ERP_TABLE_NOUNS[table]} ${no} with the specified matching criteria.`,
+      });
+    }
+  }
+  return plan;
+}
+
+function erpKeyField(table: string): string {
+  return table === "SALESPERSON" || table === "CURRENCY" ? "code" : "no";
+}
+
+function publicMatched(plan: Plan): MatchedRecord[] {
+  return plan.matched.map(({ erp: _erp, dataverse: _dataverse, ...rest }) => rest);
+}
+
+/** BC §2g.6: sync-after-coupling direction from the mapping (Bidirectional: by its update-conflict resolution). */
+function syncAfterDirection(mapping: LoadedMapping): RunDirection | undefined {
+  if (mapping.row.direction !== "BIDIRECTIONAL") return mapping.row.direction;
+  if (mapping.row.updateConflictResolution === "GET_UPDATE_FROM_INTEGRATION") return "FROM_INTEGRATION_TABLE";
+  if (mapping.row.updateConflictResolution === "SEND_UPDATE_TO_INTEGRATION") return "TO_INTEGRATION_TABLE";
+  return undefined;
+}
+
+async function saveCriteria(db: Db, actor: AuditActor, mapping: LoadedMapping, input: MatchCouplingInput, criteria: MatchCriterion[]): Promise<void> {
+  const before = resolveCriteria(mapping, undefined);
+  await db.$transaction(async (tx) => {
+    for (const fm of mapping.fieldRows) {
+      const criterion = criteria.find((c) => c.erpField === fm.erpField && fieldRowFor(mapping, c.erpField)?.id === fm.id);
+      await tx.integrationFieldMapping.update({
+        where: { id: fm.id },
+        data: { useForMatchBasedCoupling: Boolean(criterion), caseSensitiveMatching: criterion?.caseSensitive ?? false, matchPriority: criterion?.priority ?? 0 },
+      });
+    }
+    await tx.integrationTableMapping.update({
+      where: { id: mapping.row.id },
+      data: {
+        createNewIfNoMatch: input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch,
+        syncAfterMatchBasedCoupling: input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling,
+        rowVersion: { increment: 1 },
+      },
+    });
+    await writeAuditEntry(tx, actor, {
+      action: "mapping.matchCriteria",
+      entityType: "IntegrationTableMapping",
+      entityId: mapping.row.id,
+      before: { criteria: before, createNewIfNoMatch: mapping.row.createNewIfNoMatch, syncAfterMatchBasedCoupling: mapping.row.syncAfterMatchBasedCoupling },
+      after: {
+        criteria,
+        createNewIfNoMatch: input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch,
+        syncAfterMatchBasedCoupling: input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling,
+      },
+    });
+  });
+}
+
+/** A dry run (writes nothing) or the COUPLING job: couple the exact matches, create or fail the rest, sync after. */
+export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditActor, input: MatchCouplingInput): Promise<MatchReport> {
+  const { db } = deps;
+  if (input.dryRun) {
+    const plan = await planMatchBasedCoupling(deps, input);
+    return {
+      dryRun: true,
+      mapping: plan.mapping.row.name,
+      criteria: plan.criteria,
+      matched: publicMatched(plan),
+      ambiguous: plan.ambiguous,
+      unmatched: plan.unmatched,
+      alreadyCoupled: plan.alreadyCoupled,
+      jobId: null,
+      jobs: [],
+      counters: { coupled: 0, inserted: 0, failed: 0 },
+    };
+  }
+
+  const mapping = await loadMappingById(db, input.mappingId);
+  const jobId = await startJob(db, input.jobId, {
+    type: "COUPLING",
+    mappingId: mapping.row.id,
+    trigger: input.trigger ?? "MANUAL",
+    requestedById: input.requestedById,
+    workerId: input.workerId,
+    scope: { matchBased: true, ...(input.erpRecordIds ? { erpRecordIds: input.erpRecordIds } : {}) },
+  });
+  try {
+    if (input.criteria) await saveCriteria(db, actor, mapping, input, resolveCriteria(mapping, input.criteria));
+    const plan = await planMatchBasedCoupling(deps, input);
+    const table = mapping.row.erpTable;
+    const entity = mapping.row.dataverseEntity;
+    const total = plan.matched.length + plan.ambiguous.length + plan.unmatched.length;
+    await db.syncJob.update({ where: { id: jobId }, data: { progressTotal: total } });
+    const counters = { coupled: 0, inserted: 0, failed: 0 };
+    const coupledPairs: { erpId: string; dataverseId: string }[] = [];
+
+    for (const m of plan.matched) {
+      try {
+        await insertCoupling(db, actor, { mapping, erp: m.erp, dataverse: m.dataverse, dataverseId: m.dataverseId, alreadyCoupledToIt: false }, "matchBasedCoupling");
+        counters.coupled++;
+        coupledPairs.push({ erpId: m.erpId, dataverseId: m.dataverseId });
+        await advanceJob(db, jobId, { coupled: 1 }, 1);
+        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "COUPLED", message: `Coupled to the Dataverse ${entity} '${m.name}' (match priority ${m.priority}).` }]);
+      } catch (error) {
+        if (!(error instanceof ActionError)) throw error;
+        counters.failed++;
+        await advanceJob(db, jobId, { failed: 1 }, 1);
+        await addJobError(db, jobId, { sourceTable: table, sourceId: m.erpId, sourceRef: m.no, destinationTable: entity, destinationId: m.dataverseId, errorClass: "PERMANENT", message: error.message });
+        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "FAILED", message: error.message }]);
+      }
+    }
+
+    for (const a of plan.ambiguous) {
+      const names = a.candidates.map((c) => `'${c.name}' (${c.dataverseId})`).join(", ");
+      const message = `The ${ERP_TABLE_NOUNS[table]} ${a.no} matches ${a.candidates.length} uncoupled Dataverse ${entity} records (${names}), so it was not coupled. Couple it to the right one with Set Up Coupling, or refine the match criteria.`;
+      counters.failed++;
+      await advanceJob(db, jobId, { failed: 1 }, 1);
+      await addJobError(db, jobId, { sourceTable: table, sourceId: a.erpId, sourceRef: a.no, destinationTable: entity, errorClass: "PERMANENT", message });
+      await addRecordLogs(db, jobId, [{ erpTable: table, erpId: a.erpId, outcome: "FAILED", message }]);
+    }
+
+    const toCreate = plan.unmatched.filter((u) => u.action === "create");
+    const noMatch = plan.unmatched.filter((u) => u.action === "none");
+    if (noMatch.length > 0) {
+      const message = `Failed to couple ${noMatch.length} record(s), because no unique uncoupled matching entity was found in ${environmentUrl(deps.client.config)} with the specified matching criteria.`;
+      counters.failed += noMatch.length;
+      await advanceJob(db, jobId, { failed: noMatch.length }, noMatch.length);
+      await addJobError(db, jobId, { sourceTable: table, sourceRef: noMatch.slice(0, 20).map((u) => u.no).join(", "), destinationTable: entity, errorClass: "PERMANENT", message });
+      await addRecordLogs(db, jobId, noMatch.map((u) => ({ erpTable: table, erpId: u.erpId, outcome: "FAILED" as const, message: u.message })));
+    }
+
+    const jobs: RunJobResult[] = [];
+    if (toCreate.length > 0) {
+      const created = await runSync(deps, {
+        mappingId: mapping.row.id,
+        direction: "TO_INTEGRATION_TABLE",
+        trigger: input.trigger ?? "MANUAL",
+        scope: { erpIds: toCreate.map((u) => u.erpId) },
+        force: true,
+        overrideSyncOnlyCoupled: true,
+        requestedById: input.requestedById,
+      });
+      jobs.push(...created.jobs);
+      const nowCoupled = await db.coupling.findMany({ where: { erpTable: table, erpId: { in: toCreate.map((u) => u.erpId) } } });
+      const coupledIds = new Set(nowCoupled.map((c) => c.erpId));
+      const inserted = toCreate.filter((u) => coupledIds.has(u.erpId));
+      const failed = toCreate.filter((u) => !coupledIds.has(u.erpId));
+      counters.inserted += inserted.length;
+      counters.coupled += inserted.length;
+      counters.failed += failed.length;
+      await advanceJob(db, jobId, { inserted: inserted.length, coupled: inserted.length, failed: failed.length }, toCreate.length);
+      await addRecordLogs(db, jobId, [
+        ...inserted.map((u) => ({ erpTable: table, erpId: u.erpId, dataverseId: nowCoupled.find((c) => c.erpId === u.erpId)?.dataverseId ?? null, outcome: "INSERTED" as const, message: "No match: created in Dataverse and coupled." })),
+        ...failed.map((u) => ({ erpTable: table, erpId: u.erpId, outcome: "FAILED" as const, message: "No match, and creating it in Dataverse failed: see the synchronization job." })),
+      ]);
+    }
+
+    const syncAfter = input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling;
+    if (syncAfter && coupledPairs.length > 0) {
+      const synced = await runSync(deps, {
+        mappingId: mapping.row.id,
+        direction: syncAfterDirection(mapping),
+        trigger: input.trigger ?? "MANUAL",
+        scope: { erpIds: coupledPairs.map((p) => p.erpId), dataverseIds: coupledPairs.map((p) => normalizeGuid(p.dataverseId)) },
+        force: true,
+        requestedById: input.requestedById,
+      });
+      jobs.push(...synced.jobs);
+    }
+
+    const message = `Match-based coupling of ${mapping.row.name}: ${counters.coupled} coupled (${counters.inserted} created in Dataverse), ${plan.ambiguous.length} ambiguous, ${noMatch.length} without a match.`;
+    await finishJob(db, jobId, "SUCCEEDED", message);
+    return {
+      dryRun: false,
+      mapping: mapping.row.name,
+      criteria: plan.criteria,
+      matched: publicMatched(plan),
+      ambiguous: plan.ambiguous,
+      unmatched: plan.unmatched,
+      alreadyCoupled: plan.alreadyCoupled,
+      jobId,
+      jobs,
+      counters,
+    };
+  } catch (error) {
+    await finishJob(db, jobId, "FAILED", error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}

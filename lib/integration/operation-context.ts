@@ -1,0 +1,299 @@
+import { ActionError } from "../actions/action-result.ts";
+import type { AuditActor } from "../auth/audit-entry.ts";
+import type { SessionUser } from "../auth/authorize.ts";
+import type { DataverseClient } from "../dataverse/dataverse-client.ts";
+import { and, eq, guid, inList, normalizeGuid, type Filter } from "../dataverse/odata-query.ts";
+import type { Db, Tx } from "../db/db-client.ts";
+import type { IntegrationFieldMapping, IntegrationTableMapping } from "../db/generated/client.ts";
+import type { ErpTable } from "../db/generated/enums.ts";
+import type { Logger } from "../log/logger.ts";
+import { DATAVERSE_ENTITIES, dataverseAttributesOf, dataverseNoun, ERP_KEY_FIELDS, ERP_TABLE_NOUNS, type DataverseEntityDef } from "./field-catalog.ts";
+import {
+  compareFields,
+  fromWebApiRow,
+  lookupQueries,
+  lookupResolver,
+  type DataverseRecord,
+  type ErpRecord,
+  type FieldState,
+  type LookupAnswer,
+  type LookupQuery,
+  type ResolveLookup,
+} from "./field-transfer.ts";
+import { parseTransformation, type FieldMappingDef } from "./mapping-schema.ts";
+import type { MappingPolicy } from "./sync-decision.ts";
+import { dataverseFilterFields, describeFilter, erpFilterFields, parseTableFilter, toODataFilter, toPrismaWhere, type TableFilter } from "./table-filter.ts";
+
+// What the manual operations (coupling, uncoupling, match-based coupling, Synchronize Now, the errors page, full
+// synchronization, open from Dataverse) share: loading a mapping with its field mappings, reading ERP records of any
+// mapped table, reading Dataverse rows, translating lookups through couplings, and naming records in messages.
+
+export type OperationDeps = { db: Db; client: DataverseClient; log?: Logger };
+
+export function actorOf(user: Pick<SessionUser, "id" | "email">): AuditActor {
+  return { id: user.id, label: user.email };
+}
+
+// ───────────── mappings ─────────────
+
+type MappingRow = IntegrationTableMapping & { fieldMappings: IntegrationFieldMapping[] };
+
+export type LoadedMapping = {
+  row: IntegrationTableMapping;
+  policy: MappingPolicy;
+  fieldMappings: FieldMappingDef[];
+  /** Field mapping rows with their ids, in sort order (criteria editing needs the ids). */
+  fieldRows: IntegrationFieldMapping[];
+};
+
+export function toFieldMappingDef(fm: IntegrationFieldMapping): FieldMappingDef {
+  const transformation = parseTransformation(fm.transformation);
+  return {
+    erpField: fm.erpField,
+    dataverseAttribute: fm.dataverseAttribute,
+    direction: fm.direction,
+    constantValue: fm.constantValue,
+    transformation: transformation.ok ? transformation.value : null,
+    clearValueOnFailedSync: fm.clearValueOnFailedSync,
+    notNull: fm.notNull,
+    isEnabled: fm.isEnabled,
+    useForMatchBasedCoupling: fm.useForMatchBasedCoupling,
+    caseSensitiveMatching: fm.caseSensitiveMatching,
+    matchPriority: fm.matchPriority,
+    isUserDefined: fm.isUserDefined,
+    sortOrder: fm.sortOrder,
+  };
+}
+
+function toLoaded(row: MappingRow): LoadedMapping {
+  const { fieldMappings, ...mapping } = row;
+  const sorted = [...fieldMappings].sort((a, b) => a.sortOrder - b.sortOrder);
+  return {
+    row: mapping,
+    policy: {
+      name: mapping.name,
+      erpTable: mapping.erpTable,
+      dataverseEntity: mapping.dataverseEntity,
+      direction: mapping.direction,
+      syncOnlyCoupledRecords: mapping.syncOnlyCoupledRecords,
+      updateConflictResolution: mapping.updateConflictResolution,
+      deletionConflictResolution: mapping.deletionConflictResolution,
+    },
+    fieldMappings: sorted.map(toFieldMappingDef),
+    fieldRows: sorted,
+  };
+}
+
+export async function loadMappingByName(db: Db | Tx, name: string): Promise<LoadedMapping> {
+  const row = await db.integrationTableMapping.findUnique({ where: { name: name.trim().toUpperCase() }, include: { fieldMappings: true } });
+  if (!row) throw new ActionError("not_found", `There is no table mapping named ${name.trim().toUpperCase()}.`);
+  return toLoaded(row);
+}
+
+export async function loadMappingById(db: Db | Tx, id: string): Promise<LoadedMapping> {
+  const row = await db.integrationTableMapping.findUnique({ where: { id }, include: { fieldMappings: true } });
+  if (!row) throw new ActionError("not_found", "The table mapping no longer exists.");
+  return toLoaded(row);
+}
+
+/** The mapping that couples an ERP table (couplings are unique per ERP record, so one mapping per table). */
+export async function mappingForTable(db: Db | Tx, table: ErpTable): Promise<LoadedMapping> {
+  const row = await db.integrationTableMapping.findFirst({ where: { erpTable: table }, orderBy: [{ isEnabled: "desc" }, { createdAt: "asc" }], include: { fieldMappings: true } });
+  if (!row) throw new ActionError("not_found", `No table mapping couples ${ERP_TABLE_NOUNS[table]} records. Set up the integration table mappings first.`);
+  return toLoaded(row);
+}
+
+export async function mappingForEntity(db: Db | Tx, entity: string): Promise<LoadedMapping | null> {
+  const row = await db.integrationTableMapping.findFirst({ where: { dataverseEntity: entity }, orderBy: [{ isEnabled: "desc" }, { createdAt: "asc" }], include: { fieldMappings: true } });
+  return row ? toLoaded(row) : null;
+}
+
+export function entityDefOf(entity: string): DataverseEntityDef {
+  const def = DATAVERSE_ENTITIES[entity];
+  if (!def) throw new ActionError("invalid", `The Dataverse table ${entity} is not known to the console.`);
+  return def;
+}
+
+export function integrationFilterOf(mapping: LoadedMapping): TableFilter {
+  const parsed = parseTableFilter(mapping.row.integrationTableFilter, dataverseFilterFields(dataverseAttributesOf(mapping.row.dataverseEntity)));
+  return parsed.success ? parsed.data : [];
+}
+
+export function integrationODataFilter(mapping: LoadedMapping): Filter | undefined {
+  return toODataFilter(integrationFilterOf(mapping), dataverseFilterFields(dataverseAttributesOf(mapping.row.dataverseEntity)));
+}
+
+export function describeIntegrationFilter(mapping: LoadedMapping): string {
+  return describeFilter(integrationFilterOf(mapping), dataverseFilterFields(dataverseAttributesOf(mapping.row.dataverseEntity)));
+}
+
+export function erpWhereOf(mapping: LoadedMapping): Record<string, unknown> {
+  const fields = erpFilterFields(mapping.row.erpTable);
+  const parsed = parseTableFilter(mapping.row.tableFilter, fields);
+  return parsed.success ? toPrismaWhere(parsed.data, fields) : {};
+}
+
+// ───────────── ERP records ─────────────
+
+export type ErpRow = ErpRecord & { id: string; rowVersion: number };
+
+type ErpDelegate = {
+  findUnique(args: { where: Record<string, unknown> }): Promise<ErpRow | null>;
+  findMany(args: { where?: Record<string, unknown>; select?: Record<string, boolean>; orderBy?: Record<string, string>; take?: number; skip?: number }): Promise<ErpRow[]>;
+  count(args: { where?: Record<string, unknown> }): Promise<number>;
+  delete(args: { where: { id: string } }): Promise<ErpRow>;
+};
+
+export function erpDelegate(db: Db | Tx, table: ErpTable): ErpDelegate {
+  // The four delegates share the calls used here; their generated types differ only in the model.
+  const delegates = { CUSTOMER: db.customer, CONTACT: db.contact, SALESPERSON: db.salesperson, CURRENCY: db.currency };
+  return delegates[table] as unknown as ErpDelegate;
+}
+
+export function erpKeyOf(table: ErpTable, row: ErpRecord): string {
+  return String(row[ERP_KEY_FIELDS[table]] ?? row.id ?? "");
+}
+
+export function findErpRecord(db: Db | Tx, table: ErpTable, id: string): Promise<ErpRow | null> {
+  return erpDelegate(db, table).findUnique({ where: { id } });
+}
+
+export function findErpRecordByKey(db: Db | Tx, table: ErpTable, key: string): Promise<ErpRow | null> {
+  return erpDelegate(db, table).findUnique({ where: { [ERP_KEY_FIELDS[table]]: key.trim().toUpperCase() } });
+}
+
+export async function requireErpRecordByKey(db: Db | Tx, table: ErpTable, key: string): Promise<ErpRow> {
+  const row = await findErpRecordByKey(db, table, key);
+  if (!row) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[table]} ${key.trim().toUpperCase()} does not exist.`);
+  return row;
+}
+
+export function erpName(table: ErpTable, row: ErpRecord | null, fallbackKey?: string): string {
+  const key = row ? erpKeyOf(table, row) : (fallbackKey ?? "");
+  return `${ERP_TABLE_NOUNS[table]} ${key}`.trim();
+}
+
+/** The console page of an ERP record (the Dataverse "open in ERP" link lands there). */
+export function erpCardPath(table: ErpTable, row: ErpRecord): string {
+  const base = { CUSTOMER: "/customers", CONTACT: "/contacts", SALESPERSON: "/salespeople", CURRENCY: "/currencies" }[table];
+  return `${base}/${encodeURIComponent(erpKeyOf(table, row))}`;
+}
+
+// ───────────── Dataverse records ─────────────
+
+export async function fetchDataverseRecord(client: DataverseClient, entity: string, id: string): Promise<DataverseRecord | null> {
+  const def = entityDefOf(entity);
+  const row = await client.tryRetrieve(def.entitySet, normalizeGuid(id));
+  return row ? fromWebApiRow(row) : null;
+}
+
+const ID_CHUNK = 50;
+
+/** Rows by id (absent ids are missing), optionally only those that pass `filter`. */
+export async function fetchDataverseRecords(
+  client: DataverseClient,
+  entity: string,
+  ids: readonly string[],
+  filter?: Filter,
+): Promise<Map<string, DataverseRecord>> {
+  const def = entityDefOf(entity);
+  const out = new Map<string, DataverseRecord>();
+  const unique = [...new Set(ids.map((id) => normalizeGuid(id)))];
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const chunk = unique.slice(i, i + ID_CHUNK);
+    const rows = await client.queryAll(def.entitySet, { filter: and(inList(def.primaryId, chunk.map((id) => guid(id))), filter) });
+    for (const row of rows) {
+      const record = fromWebApiRow(row);
+      out.set(normalizeGuid(String(record[def.primaryId])), record);
+    }
+  }
+  return out;
+}
+
+/** Whether one Dataverse row passes a filter (the mapping's integration table filter), asked of Dataverse itself. */
+export async function dataverseRowPasses(client: DataverseClient, entity: string, id: string, filter: Filter | undefined): Promise<boolean> {
+  if (!filter) return true;
+  const def = entityDefOf(entity);
+  const rows = await client.queryAll(def.entitySet, { filter: and(eq(def.primaryId, guid(id)), filter), select: [def.primaryId] });
+  return rows.length > 0;
+}
+
+export function dataverseName(entity: string, record: DataverseRecord | null, id?: string): string {
+  const def = DATAVERSE_ENTITIES[entity];
+  const name = def && record ? record[def.primaryName] : undefined;
+  if (typeof name === "string" && name.trim()) return `'${name.trim()}'`;
+  return id ?? String((def && record?.[def.primaryId]) ?? "");
+}
+
+export function dataverseRecordName(entity: string, record: DataverseRecord | null, id?: string): string {
+  return `Dataverse ${dataverseNoun(entity)} ${dataverseName(entity, record, id)}`;
+}
+
+export function dataverseIdOf(entity: string, record: DataverseRecord): string {
+  return normalizeGuid(String(record[entityDefOf(entity).primaryId]));
+}
+
+// ───────────── lookups through couplings ─────────────
+
+/** Answers lookup queries from the database (couplings of the related mappings), for field-transfer.ts. */
+export async function resolveLookups(db: Db | Tx, queries: readonly LookupQuery[]): Promise<ResolveLookup> {
+  const answers: [LookupQuery, LookupAnswer][] = [];
+  const mappings = new Map<string, LoadedMapping | null>();
+  for (const query of queries) {
+    if (!mappings.has(query.mapping)) mappings.set(query.mapping, await loadMappingByName(db, query.mapping).catch(() => null));
+    const related = mappings.get(query.mapping);
+    if (!related) continue;
+    const table = related.row.erpTable;
+    const nouns = { erp: ERP_TABLE_NOUNS[table], dataverse: dataverseNoun(related.row.dataverseEntity) };
+    if (query.from === "erp") {
+      const record =
+        query.erpKey === "id" ? await findErpRecord(db, table, query.value).catch(() => null) : await erpDelegate(db, table).findUnique({ where: { [query.erpKey]: query.value } });
+      if (!record) {
+        answers.push([query, { status: "notFound", parent: { noun: nouns.erp, ref: query.value } }]);
+        continue;
+      }
+      const coupling = await db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: table, erpId: record.id } } });
+      answers.push([
+        query,
+        coupling && coupling.state === "COUPLED"
+          ? { status: "coupled", value: coupling.dataverseId }
+          : { status: "notCoupled", parent: { noun: nouns.erp, ref: erpKeyOf(table, record) } },
+      ]);
+      continue;
+    }
+    const coupling = await db.coupling.findUnique({
+      where: { dataverseEntity_dataverseId: { dataverseEntity: related.row.dataverseEntity, dataverseId: normalizeGuid(query.value) } },
+    });
+    const record = coupling ? await findErpRecord(db, table, coupling.erpId) : null;
+    answers.push([
+      query,
+      record ? { status: "coupled", value: String(record[query.erpKey] ?? "") } : { status: "notCoupled", parent: { noun: `Dataverse ${nouns.dataverse}`, ref: query.value } },
+    ]);
+  }
+  return lookupResolver(answers);
+}
+
+/** Both records' field states (values and translations), with lookups answered from the couplings. */
+export async function compareRecords(db: Db | Tx, mapping: LoadedMapping, erp: ErpRecord | null, dataverse: DataverseRecord | null): Promise<{ states: FieldState[]; resolveLookup: ResolveLookup }> {
+  const context = { erpTable: mapping.row.erpTable, dataverseEntity: mapping.row.dataverseEntity };
+  const resolveLookup = await resolveLookups(db, lookupQueries(mapping.fieldMappings, context, erp, dataverse));
+  const states = compareFields({ context, fieldMappings: mapping.fieldMappings, erp, dataverse, resolveLookup });
+  return { states, resolveLookup };
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * A well-formed request the current state does not allow (record not coupled, direction the mapping does not have,
+ * a Dataverse record outside the mapping's filter): the API answers 422, actions show the message.
+ */
+export class UnprocessableError extends ActionError {
+  override name = "UnprocessableError";
+  constructor(message: string, fieldErrors?: Record<string, string[]>) {
+    super("invalid", message, fieldErrors);
+  }
+}
