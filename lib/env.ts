@@ -31,6 +31,8 @@ export const envSchema = z.object({
   AZURE_AD_CLIENT_ID: optionalText,
   AZURE_AD_CLIENT_SECRET: optionalText,
   AZURE_AD_TENANT_ID: optionalText,
+  /** Where `npm start` keeps the embedded database, the emulator's data and generated secrets. */
+  DATA_DIR: optionalText,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(5555),
   /** Where the bundled emulator listens (set by the launcher); the emulator connection row takes its URL from here. */

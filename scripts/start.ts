@@ -23,20 +23,20 @@ import { applyMigrations } from "./migrate-engine.ts";
 // `npm start`: the whole console on embedded defaults (or on DATABASE_URL / REDIS_URL / DATAVERSE_URL when set).
 // Every failure ends in one clear line; Ctrl-C stops everything this process started, and the data stays in .data/.
 
-const DATA_DIR = path.join(ROOT, ".data");
 const EMBEDDED_PG_DEFAULT_PORT = 54329;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function completeEnv() {
-  const secrets = loadOrCreateSecrets(DATA_DIR);
   const given = getEnv();
+  const dataDir = path.resolve(ROOT, given.DATA_DIR ?? ".data");
+  const secrets = loadOrCreateSecrets(dataDir);
   const env = provideEnvDefaults({
     NEXTAUTH_SECRET: secrets.nextAuthSecret,
     ENCRYPTION_KEY: secrets.encryptionKey,
     NEXTAUTH_URL: `http://localhost:${given.PORT}`,
     ...(given.DATAVERSE_URL ? {} : { EMULATOR_URL: `http://127.0.0.1:${given.EMULATOR_PORT}` }),
   });
-  return { env, secrets };
+  return { env, secrets, dataDir };
 }
 
 async function main() {
@@ -47,7 +47,7 @@ async function main() {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  const { env, secrets } = completed;
+  const { env, secrets, dataDir } = completed;
   const children: Child[] = [];
   let database: EmbeddedDatabase | undefined;
   let stopping = false;
@@ -75,11 +75,11 @@ async function main() {
       const port = secrets.postgresPort ?? EMBEDDED_PG_DEFAULT_PORT;
       if (!secrets.postgresPort) {
         await assertPortFree(port, "embedded PostgreSQL", "DATABASE_URL (or free the port)");
-        saveSecrets(DATA_DIR, { ...secrets, postgresPort: port });
+        saveSecrets(dataDir, { ...secrets, postgresPort: port });
       }
-      say(`Starting embedded PostgreSQL (data in .data/postgres, port ${port})…`);
+      say(`Starting embedded PostgreSQL (data in ${path.relative(ROOT, path.join(dataDir, "postgres")) || dataDir}, port ${port})…`);
       database = await startEmbeddedPostgres({
-        dir: path.join(DATA_DIR, "postgres"),
+        dir: path.join(dataDir, "postgres"),
         port,
         password: secrets.postgresPassword,
         database: "coupling_console",
@@ -119,7 +119,7 @@ async function main() {
     const hasEmulator = fs.existsSync(path.join(ROOT, "emulator/main.ts"));
     if (useEmulator && hasEmulator) {
       const [node, args] = tsxArgs("emulator/main.ts");
-      const emulator = startChild("dataverse-emulator", node, [...args, "--port", String(env.EMULATOR_PORT), "--data-dir", path.join(DATA_DIR, "dataverse"), "--seed", "demo"], childEnv);
+      const emulator = startChild("dataverse-emulator", node, [...args, "--port", String(env.EMULATOR_PORT), "--data-dir", path.join(dataDir, "dataverse"), "--seed", "demo"], childEnv);
       children.push(emulator);
       await waitForHttp(`${emulatorUrl}/_emulator/stats`, 30_000, "The Dataverse emulator");
     }
