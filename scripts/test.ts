@@ -8,6 +8,7 @@ import { findFreePort, LaunchError, ROOT, startChild, startEmbeddedPostgres, sto
 // `npm test`: unit + conformance + integration (vitest) and e2e (Playwright on Debian Chromium), then one line
 // `N passed, N failed`. It finds or installs what the tests need (PostgreSQL, redis-server, Chromium); it never
 // touches the demo data in .data/. Extra arguments are passed to vitest (and skip e2e), e.g. `npm test -- tests/unit`.
+// `--long` is ours, not vitest's: the reliability suite runs with its higher counts (RELIABILITY_LONG=1), e2e still runs.
 
 const RESULTS_DIR = path.join(ROOT, "test-results");
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -133,7 +134,8 @@ function readPlaywrightCounts(file: string): Counts | null {
 async function main() {
   const cleanup: (() => Promise<void>)[] = [];
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
-  const extraArgs = process.argv.slice(2);
+  const isLong = process.argv.includes("--long");
+  const extraArgs = process.argv.slice(2).filter((arg) => arg !== "--long");
   let exitCode = 0;
   try {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -143,9 +145,17 @@ async function main() {
       NEXT_TELEMETRY_DISABLED: "1",
       TEST_DATABASE_URL: await preparePostgres(cleanup),
       TEST_REDIS_URL: await prepareRedis(cleanup),
+      ...(isLong ? { RELIABILITY_LONG: "1" } : {}),
     };
     const runE2e = extraArgs.length === 0;
     if (runE2e) env.CHROMIUM_PATH = prepareChromium();
+
+    if (runE2e) {
+      // The app build checks only app code (tsconfig.build.json); this checks everything, tests included.
+      say("Type-checking the whole project (tsc)…");
+      const typecheckCode = await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"], env);
+      add(total, typecheckCode === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+    }
 
     const vitestJson = path.join(RESULTS_DIR, "vitest.json");
     fs.rmSync(vitestJson, { force: true });

@@ -17,7 +17,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-launcher-"));
 function start(env: Record<string, string>) {
   const result = spawnSync(process.execPath, [tsx, "scripts/start.ts"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
