@@ -56,7 +56,10 @@ export type RunDeps = {
   signal?: AbortSignal;
 };
 
-const CHUNK = 200;
+// One chunk is one full $batch (the client's default maximum of 1,000 operations).
+const CHUNK = 1000;
+/** Chunks of a To pass in progress at once (database work of one overlaps the $batch of the other). */
+const PARALLEL_CHUNKS = 2;
 const AUTOMATIC_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "ERP_CHANGE", "DATAVERSE_CHANGE", "WEBHOOK"];
 const DEFAULT_LEASE_WAIT_MS = 120_000;
 
@@ -199,13 +202,43 @@ async function applyChunk(deps: PassDeps, state: PassState, candidates: Candidat
 
 // ───────────── To pass (ERP → Dataverse) ─────────────
 
+/**
+ * Runs up to `size` chunks at once: while one chunk waits for its $batch, the next one loads, decides and records
+ * (a full synchronization is otherwise a strict alternation of database work and Dataverse round trips). Chunks hold
+ * distinct records, so they do not interfere; the first failure is rethrown by `drain`, after every chunk ended.
+ */
+function chunkWindow(size: number) {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  return {
+    async submit(work: () => Promise<void>): Promise<void> {
+      while (running.size >= size) await Promise.race(running);
+      if (failure) throw failure.error;
+      const p: Promise<void> = work()
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => running.delete(p));
+      running.add(p);
+    },
+    async drain(): Promise<void> {
+      await Promise.all(running);
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
   const { db, loaded, request } = deps;
   const seen = new Set<string>();
+  const window = chunkWindow(PARALLEL_CHUNKS);
   const processIds = async (ids: string[]) => {
     const fresh = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => !seen.has(id));
     for (const id of fresh) seen.add(id);
-    for (let i = 0; i < fresh.length; i += CHUNK) await processErpIds(deps, state, fresh.slice(i, i + CHUNK));
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const chunk = fresh.slice(i, i + CHUNK);
+      await window.submit(() => processErpIds(deps, state, chunk));
+    }
   };
 
   if (request.scope) {
@@ -213,6 +246,7 @@ async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
       ? await db.coupling.findMany({ where: { mappingId: loaded.row.id, dataverseId: { in: request.scope.dataverseIds.map((id) => id.toLowerCase()) } }, select: { erpId: true } })
       : [];
     await processIds([...(request.scope.erpIds ?? []), ...viaDataverse.map((c) => c.erpId)]);
+    await window.drain();
     return;
   }
 
@@ -222,6 +256,8 @@ async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
     if (!batch.hasMore) newWatermark = batch.watermark;
   }
   await processIds(await retryErpIds(deps));
+  // Every chunk up to the watermark must be committed before it moves.
+  await window.drain();
   checkLease(deps);
   if (newWatermark !== null && !state.hasPending) {
     await db.$executeRaw`
