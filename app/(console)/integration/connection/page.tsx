@@ -1,13 +1,30 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { NotAvailable } from "../../../../components/not-available.tsx";
+import "../../../../components/integration/integration-admin.css";
+import { ConnectionForm } from "../../../../components/integration/connection-form.tsx";
+import { PageHeader } from "../../../../components/page-header.tsx";
+import { pageUser } from "../../../../lib/auth/page-guard.ts";
+import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
+import { getDb } from "../../../../lib/db/db-client.ts";
+import { getConnectionView } from "../../../../lib/integration/connection-service.ts";
+import { saveConnectionAction, setConnectionEnabledAction, testConnectionAction } from "./actions.ts";
+
+export const dynamic = "force-dynamic";
 
 export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("nav");
-  return { title: t("connection") };
+  const t = await getTranslations("integration");
+  return { title: t("dataverseConnection") };
 }
 
-export default async function Page() {
+export default async function ConnectionPage() {
+  const { user, isAllowed } = await pageUser("/integration/connection", "integration.read");
   const t = await getTranslations();
-  return <NotAvailable title={t("nav.connection")} description={t("notAvailable.connection")} />;
+  if (!isAllowed) return <main className="page ia-page"><p role="alert" className="form-error">{t("integrationAdmin.notAllowed")}</p></main>;
+  const connection = await getConnectionView(getDb());
+  return (
+    <main className="page ia-page">
+      <PageHeader title={t("integration.dataverseConnection")} subtitle={t("integrationAdmin.connection.subtitle")} />
+      <ConnectionForm connection={connection} canManage={roleHasPermission(user.role, "connection.manage")} save={saveConnectionAction} test={testConnectionAction} setEnabled={setConnectionEnabledAction} />
+    </main>
+  );
 }

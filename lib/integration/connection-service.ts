@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { ActionError } from "../actions/action-result.ts";
+import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
+import { DataverseClient } from "../dataverse/dataverse-client.ts";
+import { DataverseError } from "../dataverse/dataverse-error.ts";
+import type { Db } from "../db/db-client.ts";
+import type { DataverseConnection } from "../db/generated/client.ts";
+import { getEnv } from "../env.ts";
+import { connectionConfig, encryptSecret } from "./dataverse-connection.ts";
+
+// The Dataverse Connection page: the one connection row (environment URL, tenant, client id, the client secret —
+// write-only, encrypted at rest, never read back), Test Connection (a token and WhoAmI through the real client) and
+// Enable / Disable. Every change is audited without the secret.
+
+export type ConnectionView = {
+  id: string | null;
+  environmentUrl: string;
+  tenantId: string;
+  clientId: string;
+  hasSecret: boolean;
+  isEnabled: boolean;
+  isEmulator: boolean;
+  lastTestAt: string | null;
+  lastTestOk: boolean | null;
+  lastTestMessage: string | null;
+  rowVersion: number;
+};
+
+export const connectionInputSchema = z.strictObject({
+  environmentUrl: z
+    .string({ error: "Enter the environment URL." })
+    .trim()
+    .min(1, "Enter the environment URL, for example https://contoso.crm4.dynamics.com.")
+    .max(250, "At most 250 characters.")
+    .pipe(z.url({ protocol: /^https?$/, error: "Enter a URL starting with https://, for example https://contoso.crm4.dynamics.com." }))
+    .transform((u) => u.replace(/\/+$/, "")),
+  tenantId: z.string({ error: "Enter the tenant (directory) id." }).trim().min(1, "Enter the tenant (directory) id.").max(100, "At most 100 characters."),
+  clientId: z.string({ error: "Enter the client (application) id." }).trim().min(1, "Enter the client (application) id.").max(100, "At most 100 characters."),
+  /** Blank keeps the stored secret. */
+  clientSecret: z.string().max(500, "At most 500 characters.").optional().default(""),
+  rowVersion: z.number().int().min(0).optional(),
+});
+
+export type ConnectionInput = z.output<typeof connectionInputSchema>;
+
+async function currentRow(db: Db): Promise<DataverseConnection | null> {
+  return db.dataverseConnection.findFirst({ orderBy: { createdAt: "asc" } });
+}
+
+function toView(row: DataverseConnection | null): ConnectionView {
+  if (!row) {
+    return { id: null, environmentUrl: "", tenantId: "", clientId: "", hasSecret: false, isEnabled: false, isEmulator: false, lastTestAt: null, lastTestOk: null, lastTestMessage: null, rowVersion: 0 };
+  }
+  return {
+    id: row.id,
+    environmentUrl: row.environmentUrl,
+    tenantId: row.tenantId,
+    clientId: row.clientId,
+    hasSecret: row.clientSecretEnc.length > 0,
+    isEnabled: row.isEnabled,
+    isEmulator: row.isEmulator,
+    lastTestAt: row.lastTestAt?.toISOString() ?? null,
+    lastTestOk: row.lastTestOk,
+    lastTestMessage: row.lastTestMessage,
+    rowVersion: row.rowVersion,
+  };
+}
+
+export async function getConnectionView(db: Db): Promise<ConnectionView> {
+  return toView(await currentRow(db));
+}
+
+const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, "").toLowerCase();
+
+/** The bundled emulator is recognised by its URL, so its own token endpoint is used instead of Entra ID. */
+function isEmulatorUrl(url: string): boolean {
+  const emulator = getEnv().EMULATOR_URL;
+  return Boolean(emulator) && normalizeUrl(emulator!) === normalizeUrl(url);
+}
+
+function auditView(row: DataverseConnection) {
+  return { environmentUrl: row.environmentUrl, tenantId: row.tenantId, clientId: row.clientId, isEnabled: row.isEnabled, secretChanged: false };
+}
+
+export async function saveConnection(db: Db, actor: AuditActor, input: ConnectionInput): Promise<ConnectionView> {
+  const row = await currentRow(db);
+  const secret = input.clientSecret.trim();
+  if (!row && !secret) throw new ActionError("invalid", "Enter the client secret.", { clientSecret: ["Enter the client secret."] });
+  const isEmulator = (row?.isEmulator && normalizeUrl(row.environmentUrl) === normalizeUrl(input.environmentUrl)) || isEmulatorUrl(input.environmentUrl);
+  const data = {
+    environmentUrl: input.environmentUrl,
+    tenantId: input.tenantId,
+    clientId: input.clientId,
+    isEmulator,
+    ...(secret ? { clientSecretEnc: encryptSecret(secret) } : {}),
+  };
+  if (!row) {
+    const created = await db.dataverseConnection.create({ data: { ...data, clientSecretEnc: encryptSecret(secret), isEnabled: false } });
+    await writeAuditEntry(db, actor, { action: "connection.create", entityType: "DataverseConnection", entityId: created.id, after: { ...auditView(created), secretChanged: true } });
+    return toView(created);
+  }
+  const changed = await db.dataverseConnection.updateMany({
+    where: { id: row.id, ...(input.rowVersion ? { rowVersion: input.rowVersion } : {}) },
+    // A changed connection has not been tested yet.
+    data: { ...data, rowVersion: { increment: 1 }, lastTestAt: null, lastTestOk: null, lastTestMessage: null },
+  });
+  if (changed.count === 0) throw new ActionError("conflict", "The connection was changed by someone else since you opened the page. Reload the page and enter your change again.");
+  const after = (await db.dataverseConnection.findUniqueOrThrow({ where: { id: row.id } }));
+  await writeAuditEntry(db, actor, { action: "connection.update", entityType: "DataverseConnection", entityId: row.id, before: auditView(row), after: { ...auditView(after), secretChanged: Boolean(secret) } });
+  return toView(after);
+}
+
+export type TestResult = { ok: boolean; message: string; userId: string | null };
+
+function failureMessage(error: unknown): string {
+  if (error instanceof DataverseError) {
+    if (error.name === "TokenAcquisitionError") {
+      return error.retryClass === "transient"
+        ? `The sign-in service could not be reached (${error.message}). Check the environment URL and the network, then test again.`
+        : `Dataverse did not accept the credentials: ${error.message}. Check the tenant, client id and client secret, save, and test again.`;
+    }
+    if (error.retryClass === "auth") return `Dataverse refused access (HTTP ${error.status}). Make sure the application user exists in the environment and has a security role.`;
+    return `Dataverse answered with an error (HTTP ${error.status}): ${error.message}`;
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return `The environment could not be reached: ${text}. Check the environment URL and that the environment is running.`;
+}
+
+/** Token + WhoAmI with the saved settings; the result is stored on the row and returned. */
+export async function testConnection(db: Db, actor: AuditActor): Promise<TestResult> {
+  const row = await currentRow(db);
+  if (!row) throw new ActionError("not_found", "There is no Dataverse connection yet. Enter the settings and save them first.");
+  let result: TestResult;
+  try {
+    // A fresh client with few retries: a test should answer within seconds, not back off for minutes.
+    const client = new DataverseClient({ ...connectionConfig(row), limits: { maxRetries: 0, maxThrottleRetries: 1, requestTimeoutMs: 15_000 } });
+    const who = await client.whoAmI();
+    result = { ok: true, message: `Connected. The integration user is ${who.userId}${who.organizationId ? ` in organization ${who.organizationId}` : ""}.`, userId: who.userId };
+  } catch (error) {
+    result = { ok: false, message: failureMessage(error), userId: null };
+  }
+  await db.dataverseConnection.update({
+    where: { id: row.id },
+    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.message.slice(0, 1000), ...(result.userId ? { integrationUserId: result.userId } : {}) },
+  });
+  await writeAuditEntry(db, actor, { action: "connection.test", entityType: "DataverseConnection", entityId: row.id, after: { ok: result.ok, message: result.message } });
+  return result;
+}
+
+export async function setConnectionEnabled(db: Db, actor: AuditActor, isEnabled: boolean): Promise<ConnectionView> {
+  const row = await currentRow(db);
+  if (!row) throw new ActionError("not_found", "There is no Dataverse connection yet. Enter the settings and save them first.");
+  const updated = await db.dataverseConnection.update({ where: { id: row.id }, data: { isEnabled, rowVersion: { increment: 1 } } });
+  await writeAuditEntry(db, actor, { action: isEnabled ? "connection.enable" : "connection.disable", entityType: "DataverseConnection", entityId: row.id, before: { isEnabled: row.isEnabled }, after: { isEnabled } });
+  return toView(updated);
+}
