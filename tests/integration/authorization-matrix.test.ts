@@ -16,18 +16,7 @@ const MUTATING_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
 
 // Actions that delegate to a shared module (so their permission is not visible in their own body) and that a viewer
 // may call because they only read. Anything else a viewer calls must be refused.
-const DELEGATED_READ_ACTIONS = new Set([
-  "customerCouplingDialog",
-  "contactCouplingDialog",
-  "searchCustomerDataverse",
-  "searchContactDataverse",
-  "previewCustomerCoupling",
-  "previewContactCoupling",
-  "customerSyncLog",
-  "contactSyncLog",
-  "customerRecommendation",
-  "contactRecommendation",
-]);
+const DELEGATED_READ_ACTIONS = new Set<string>([]);
 
 /** The permission each exported action checks first, where its own body calls `requirePermission("…")`. */
 function permissionsByAction(file: string): Map<string, Permission | null> {

@@ -10,6 +10,33 @@ import { toContactDto } from "../../../../lib/erp/contact-schema.ts";
 import { getContactByNo } from "../../../../lib/erp/contact-service.ts";
 import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createContact, deleteContact, findCustomerOptions, updateContact } from "../actions.ts";
+import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
+import { cardCoupling, couplingPermissions, recordLog } from "../../customers/coupling-data.ts";
+import {
+  contactCouplingDialog,
+  contactMatchCriteria,
+  deleteContactCouplings,
+  previewContactCoupling,
+  previewContactMatchBasedCoupling,
+  recommendContactSynchronization,
+  searchContactDataverse,
+  setUpContactCoupling,
+  startContactMatchBasedCoupling,
+  synchronizeContacts,
+} from "../coupling-actions.ts";
+
+const COUPLING_ACTIONS = {
+  dialog: contactCouplingDialog,
+  search: searchContactDataverse,
+  preview: previewContactCoupling,
+  setUp: setUpContactCoupling,
+  recommend: recommendContactSynchronization,
+  synchronize: synchronizeContacts,
+  deleteCouplings: deleteContactCouplings,
+  matchCriteria: contactMatchCriteria,
+  previewMatch: previewContactMatchBasedCoupling,
+  startMatch: startContactMatchBasedCoupling,
+};
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +54,11 @@ export default async function ContactCardPage({ params }: { params: Params }) {
   const contact = await getContactByNo(getDb(), decodeParam(no));
   if (!contact) notFound();
   const t = await getTranslations("contacts");
+  const permissions = couplingPermissions(user);
+  const [coupling, log] = await Promise.all([
+    permissions.canRead ? cardCoupling("CONTACT", contact) : null,
+    permissions.canRead ? recordLog("CONTACT", contact.id) : [],
+  ]);
   return (
     <main className="page">
       <PageHeader
@@ -42,6 +74,16 @@ export default async function ContactCardPage({ params }: { params: Params }) {
         remove={deleteContact}
         findCustomers={findCustomerOptions}
       />
+      {coupling && (
+        <RecordDataversePanel
+          table="CONTACT"
+          record={{ id: contact.id, no: contact.no, name: contact.name }}
+          coupling={coupling}
+          log={log}
+          permissions={permissions}
+          actions={COUPLING_ACTIONS}
+        />
+      )}
     </main>
   );
 }

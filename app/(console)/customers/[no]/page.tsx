@@ -12,6 +12,33 @@ import { getCustomerByNo } from "../../../../lib/erp/customer-service.ts";
 import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createCustomer, deleteCustomer, updateCustomer } from "../actions.ts";
 import { customerCardLookups } from "../card-data.ts";
+import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
+import {
+  customerCouplingDialog,
+  customerMatchCriteria,
+  deleteCustomerCouplings,
+  previewCustomerCoupling,
+  previewCustomerMatchBasedCoupling,
+  recommendCustomerSynchronization,
+  searchCustomerDataverse,
+  setUpCustomerCoupling,
+  startCustomerMatchBasedCoupling,
+  synchronizeCustomers,
+} from "../coupling-actions.ts";
+import { cardCoupling, couplingPermissions, recordLog } from "../coupling-data.ts";
+
+const COUPLING_ACTIONS = {
+  dialog: customerCouplingDialog,
+  search: searchCustomerDataverse,
+  preview: previewCustomerCoupling,
+  setUp: setUpCustomerCoupling,
+  recommend: recommendCustomerSynchronization,
+  synchronize: synchronizeCustomers,
+  deleteCouplings: deleteCustomerCouplings,
+  matchCriteria: customerMatchCriteria,
+  previewMatch: previewCustomerMatchBasedCoupling,
+  startMatch: startCustomerMatchBasedCoupling,
+};
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +55,12 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
   const { user } = await pageUser(`/customers/${no}`, "erp.read");
   const customer = await getCustomerByNo(getDb(), decodeParam(no));
   if (!customer) notFound();
-  const lookups = await customerCardLookups(customer.id);
+  const permissions = couplingPermissions(user);
+  const [lookups, coupling, log] = await Promise.all([
+    customerCardLookups(customer.id),
+    permissions.canRead ? cardCoupling("CUSTOMER", customer) : null,
+    permissions.canRead ? recordLog("CUSTOMER", customer.id) : [],
+  ]);
   const t = await getTranslations();
   return (
     <main className="page">
@@ -45,6 +77,16 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
         update={updateCustomer}
         remove={deleteCustomer}
       />
+      {coupling && (
+        <RecordDataversePanel
+          table="CUSTOMER"
+          record={{ id: customer.id, no: customer.no, name: customer.name }}
+          coupling={coupling}
+          log={log}
+          permissions={permissions}
+          actions={COUPLING_ACTIONS}
+        />
+      )}
       <section className="card" aria-labelledby="customer-contacts-heading">
         <h2 id="customer-contacts-heading">{t("customers.contactsHeading")}</h2>
         {lookups.contacts.length === 0 ? (
