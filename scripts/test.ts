@@ -110,6 +110,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 
 type Counts = { passed: number; failed: number; skipped: number };
 
+const VITEST_GROUPS = [
+  { name: "unit-conformance", dir: "tests/unit", args: ["--project", "unit", "--project", "conformance"] },
+  { name: "integration", dir: "tests/integration", args: ["--project", "integration"] },
+  { name: "reliability", dir: "tests/reliability", args: ["--project", "reliability"] },
+].filter((group) => fs.existsSync(path.join(ROOT, group.dir)));
+
 function readVitestCounts(file: string): Counts | null {
   if (!fs.existsSync(file)) return null;
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as {
@@ -157,12 +163,17 @@ async function main() {
       add(total, typecheckCode === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
     }
 
-    const vitestJson = path.join(RESULTS_DIR, "vitest.json");
-    fs.rmSync(vitestJson, { force: true });
-    const vitestCode = await run(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...extraArgs], env);
-    const vitest = readVitestCounts(vitestJson) ?? { passed: 0, failed: 1, skipped: 0 };
-    if (vitestCode !== 0 && vitest.failed === 0) vitest.failed = 1;
-    add(total, vitest);
+    // The vitest projects run one group after another (not all at once) so the timing-sensitive suites — resilience,
+    // crashes, throttling — do not compete for this machine's two cores.
+    const groups = extraArgs.length ? [{ name: "selected", args: extraArgs }] : VITEST_GROUPS;
+    for (const group of groups) {
+      const vitestJson = path.join(RESULTS_DIR, `vitest-${group.name}.json`);
+      fs.rmSync(vitestJson, { force: true });
+      const vitestCode = await run(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...group.args], env);
+      const vitest = readVitestCounts(vitestJson) ?? { passed: 0, failed: 1, skipped: 0 };
+      if (vitestCode !== 0 && vitest.failed === 0) vitest.failed = 1;
+      add(total, vitest);
+    }
 
     if (runE2e) {
       const playwrightJson = path.join(RESULTS_DIR, "playwright.json");
