@@ -340,8 +340,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       );
       return;
     }
-    const forced = forcedFaults.shift();
-    const admission = protection.admit(clientId, forced?.type === "throttle" ? { code: forced.code, retryAfter: forced.retryAfter } : undefined);
+    // A queued error or drop belongs to the next request that gets past service protection; taking it from the queue
+    // before a random 429 would lose it.
+    const pending = forcedFaults[0];
+    const forcedThrottle = pending?.type === "throttle" ? pending : undefined;
+    if (forcedThrottle) forcedFaults.shift();
+    const admission = protection.admit(clientId, forcedThrottle ? { code: forcedThrottle.code, retryAfter: forcedThrottle.retryAfter } : undefined);
+    const forced = !admission && pending && pending.type !== "throttle" ? forcedFaults.shift() : undefined;
     if (admission) {
       request.resume();
       const includeDetails = parsePrefer(request.headers.prefer as string | undefined).includeAnnotations !== null;
