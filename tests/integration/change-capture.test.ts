@@ -39,7 +39,35 @@ async function insertCustomer(client: pg.Client, no: string): Promise<string> {
   return rows[0].id;
 }
 
+/**
+ * Waits until every transaction that started before now has ended. The snapshot xmin is cluster-wide, so a transaction
+ * some other program keeps open (another test file's worker shutting down, a developer's psql session) holds change
+ * capture back — by design, it delays rows rather than missing them. Tests that expect their own committed rows wait for
+ * that horizon first, and name the blocking session if it never ends.
+ */
+async function settled(timeoutMs = 20_000): Promise<void> {
+  const [{ horizon }] = await db.$queryRawUnsafe<{ horizon: bigint }[]>(
+    `select pg_snapshot_xmax(pg_current_snapshot())::text::bigint as horizon`,
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [{ xmin }] = await db.$queryRawUnsafe<{ xmin: bigint }[]>(`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin`);
+    if (xmin >= horizon) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const blockers = await db.$queryRawUnsafe<unknown[]>(
+    `select datname, application_name, state, xact_start, left(query, 120) as query from pg_stat_activity where backend_xid is not null or backend_xmin is not null`,
+  );
+  throw new Error(`Older transactions did not end within ${timeoutMs} ms: ${JSON.stringify(blockers)}`);
+}
+
+async function readSettled(...args: Parameters<typeof readChanges>): Promise<ChangeBatch> {
+  await settled();
+  return readChanges(...args);
+}
+
 async function readAll(table: ErpTableName, since: bigint, pageSize = 1000): Promise<ChangeBatch[]> {
+  await settled();
   const pages: ChangeBatch[] = [];
   for await (const page of iterateChanges(db, table, since, { pageSize })) pages.push(page);
   return pages;
@@ -105,7 +133,7 @@ describe("change capture", () => {
     await c.query("BEGIN");
     const id = await insertCustomer(c, nextNo("R"));
     await c.query("ROLLBACK");
-    const batch = await readChanges(db, "CUSTOMER", since);
+    const batch = await readSettled(db, "CUSTOMER", since);
     expect(batch.changed.map((x) => x.id)).not.toContain(id);
   });
 
@@ -114,7 +142,7 @@ describe("change capture", () => {
     const customer = await db.customer.create({ data: { no: nextNo("U"), name: "Before" } });
     expect(customer.rowVersion).toBe(1);
     expect(customer.changeXid).toBeGreaterThan(0n);
-    const afterCreate = await readChanges(db, "CUSTOMER", since);
+    const afterCreate = await readSettled(db, "CUSTOMER", since);
     expect(afterCreate.changed.find((c) => c.id === customer.id)).toMatchObject({ rowVersion: 1, recordNo: customer.no });
 
     const updated = await db.customer.update({ where: { id: customer.id }, data: { name: "After" } });
@@ -123,7 +151,7 @@ describe("change capture", () => {
     const same = await db.customer.update({ where: { id: customer.id }, data: { name: "After" } });
     expect(same.rowVersion).toBe(3);
 
-    const afterUpdate = await readChanges(db, "CUSTOMER", afterCreate.watermark);
+    const afterUpdate = await readSettled(db, "CUSTOMER", afterCreate.watermark);
     expect(afterUpdate.changed.filter((c) => c.id === customer.id)).toEqual([
       { id: customer.id, recordNo: customer.no, rowVersion: 3, changeXid: same.changeXid },
     ]);
@@ -137,7 +165,7 @@ describe("change capture", () => {
     await db.customer.delete({ where: { id: restored.id } });
     await db.customer.create({ data: { id: restored.id, no: restored.no, name: "Restored" } });
 
-    const batch = await readChanges(db, "CUSTOMER", since);
+    const batch = await readSettled(db, "CUSTOMER", since);
     expect(batch.deleted).toEqual([
       { recordId: gone.id, recordNo: gone.no, changeXid: expect.any(BigInt), deletedAt: expect.any(Date) },
     ]);
@@ -152,11 +180,11 @@ describe("change capture", () => {
     const currency = await db.currency.create({ data: { code: `X${sequence}`.slice(0, 10), description: "Test" } });
     await db.currency.delete({ where: { id: currency.id } });
 
-    expect((await readChanges(db, "CONTACT", since)).changed).toEqual([
+    expect((await readSettled(db, "CONTACT", since)).changed).toEqual([
       { id: contact.id, recordNo: contact.no, rowVersion: 1, changeXid: contact.changeXid },
     ]);
-    expect((await readChanges(db, "SALESPERSON", since)).changed.map((c) => c.recordNo)).toEqual([salesperson.code]);
-    const currencies = await readChanges(db, "CURRENCY", since);
+    expect((await readSettled(db, "SALESPERSON", since)).changed.map((c) => c.recordNo)).toEqual([salesperson.code]);
+    const currencies = await readSettled(db, "CURRENCY", since);
     expect(currencies.changed).toEqual([]);
     expect(currencies.deleted.map((d) => d.recordNo)).toEqual([currency.code]);
   });
@@ -208,7 +236,7 @@ describe("change capture", () => {
     let cursor: ChangeBatch["cursor"] = null;
     let watermark = since;
     for (let guard = 0; guard < 100; guard += 1) {
-      const page = await readChanges(db, "CUSTOMER", since, { limit: 7, cursor: cursor ?? undefined });
+      const page = await readSettled(db, "CUSTOMER", since, { limit: 7, cursor: cursor ?? undefined });
       seen.push(...page.changed.map((c) => c.id));
       // Writes between pages land above the fixed bound and are left for the next run.
       written.push((await db.customer.create({ data: { no: nextNo("W"), name: "late" } })).id);
