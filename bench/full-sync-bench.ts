@@ -78,12 +78,28 @@ async function resetForRun(pool: pg.Pool, emulator: EmulatorProcess): Promise<vo
   await emulator.reset();
 }
 
+/**
+ * The worker registers the console's webhook with the emulator at start (http://127.0.0.1:$PORT, where no console
+ * runs during this benchmark — or another program does). The emulator would then POST one webhook per created account
+ * from inside its $batch handling, which the ceiling's emulator (reset, no webhooks) never does: the comparison would
+ * measure the emulator's webhook fan-out, not the engine. The registration is removed once it is there.
+ */
+async function dropWorkerWebhooks(emulator: EmulatorProcess): Promise<void> {
+  const list = async () => ((await (await fetch(`${emulator.url}/_emulator/webhooks`)).json()) as { value: { id: string }[] }).value;
+  const hooks = await waitUntil(async () => {
+    const value = await list();
+    return value.length > 0 ? value : undefined;
+  }, 10_000, "the worker's webhook registration", 50).catch(() => [] as { id: string }[]);
+  for (const hook of hooks) await fetch(`${emulator.url}/_emulator/webhooks/${hook.id}`, { method: "DELETE" });
+}
+
 async function engineRun(pool: pg.Pool, databaseUrl: string, emulator: EmulatorProcess, mappingId: string, n: number): Promise<EngineRun> {
   await resetForRun(pool, emulator);
   // ERP poll and Dataverse poll off, the mapping paused: nothing starts a run but the job enqueued below.
   const worker = startWorkerProcess(workerEnv(databaseUrl, emulator.url, { ERP_POLL_MS: "0", DATAVERSE_POLL_SECONDS: "0" }));
   try {
     await waitUntil(async () => ((await pool.query(`SELECT 1 FROM "WorkerHeartbeat" WHERE "pid" = $1`, [worker.pid])).rowCount ? true : undefined), 60_000, "the worker start", 100);
+    await dropWorkerWebhooks(emulator);
     const { createQueueConnection } = await import("../lib/queue/queue-connection.ts");
     const { enqueueJob } = await import("../lib/queue/enqueue.ts");
     const queue = createQueueConnection({ databaseUrl });

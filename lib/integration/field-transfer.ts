@@ -282,39 +282,100 @@ export type CompareInput = {
 /** Every enabled field mapping of the pair, with both values and both translations. */
 export function compareFields(input: CompareInput): FieldState[] {
   const ctx = resolveContext(input.context);
-  return input.fieldMappings.filter((fm) => fm.isEnabled).map((fm) => fieldState(fm, input, ctx));
+  const out: FieldState[] = [];
+  for (const fm of input.fieldMappings) if (fm.isEnabled) out.push(fieldState(preparedField(fm, ctx), input, ctx));
+  return out;
 }
 
-function fieldState(fm: FieldMappingDef, input: CompareInput, ctx: ResolvedContext): FieldState {
-  const key = fieldKey(fm);
+/** What a field mapping's comparison needs that does not depend on the record: its key, definitions and labels. */
+type PreparedField = Labels & {
+  fm: FieldMappingDef;
+  erpFieldName: string | null;
+  attributeName: string | null;
+  erpField: ErpFieldDef | undefined;
+  attribute: DataverseAttribute | undefined;
+  erpFields: readonly ErpFieldDef[];
+  attributes: readonly DataverseAttribute[];
+  dataverseEntity: string;
+};
+
+// A run compares the same field mappings for thousands of records: the lookups of their definitions (linear scans of
+// the catalog) and labels are done once per field mapping and context, not once per record.
+const preparedFields = new WeakMap<FieldMappingDef, PreparedField>();
+
+function preparedField(fm: FieldMappingDef, ctx: ResolvedContext): PreparedField {
+  const hit = preparedFields.get(fm);
+  if (
+    hit &&
+    hit.erpFields === ctx.erpFields &&
+    hit.attributes === ctx.attributes &&
+    hit.dataverseEntity === ctx.dataverseEntity &&
+    hit.erpFieldName === fm.erpField &&
+    hit.attributeName === fm.dataverseAttribute
+  ) {
+    return hit;
+  }
   const erpField = fm.erpField ? ctx.erpFields.find((f) => f.name === fm.erpField) : undefined;
-  const attribute = fm.dataverseAttribute ? findDataverseAttribute(ctx.attributes, fm.dataverseAttribute) : undefined;
-  const erpLabel = erpField?.label ?? fm.erpField ?? "(constant)";
-  const dataverseLabel = fm.dataverseAttribute ? `${ctx.dataverseEntity}.${fm.dataverseAttribute}` : "(constant)";
-  const base = { key, mapping: fm, erpLabel, dataverseLabel };
+  const prepared: PreparedField = {
+    key: fieldKey(fm),
+    erpLabel: erpField?.label ?? fm.erpField ?? "(constant)",
+    dataverseLabel: fm.dataverseAttribute ? `${ctx.dataverseEntity}.${fm.dataverseAttribute}` : "(constant)",
+    fm,
+    erpFieldName: fm.erpField,
+    attributeName: fm.dataverseAttribute,
+    erpField,
+    attribute: fm.dataverseAttribute ? findDataverseAttribute(ctx.attributes, fm.dataverseAttribute) : undefined,
+    erpFields: ctx.erpFields,
+    attributes: ctx.attributes,
+    dataverseEntity: ctx.dataverseEntity,
+  };
+  preparedFields.set(fm, prepared);
+  return prepared;
+}
+
+function fieldState(p: PreparedField, input: CompareInput, ctx: ResolvedContext): FieldState {
+  const { fm, erpField, attribute, key, erpLabel, dataverseLabel } = p;
 
   if (!fm.erpField) {
     // Constant written to Dataverse: E "holds" the constant, so a changed constant shows up as an ERP-side change.
     const erp = normalizeText(fm.constantValue);
     const dataverse = normalizeDataverseValue(attribute, input.dataverse?.[fm.dataverseAttribute!]);
-    const erpAsDataverse = toDataverseForm(fm, attribute, erp, ctx, base, input.resolveLookup);
-    return { ...base, erp, dataverse, erpAsDataverse, dataverseAsErp: { ok: true, value: erp } };
+    const erpAsDataverse = toDataverseForm(fm, attribute, erp, ctx, p, input.resolveLookup);
+    return { key, mapping: fm, erpLabel, dataverseLabel, erp, dataverse, erpAsDataverse, dataverseAsErp: { ok: true, value: erp } };
   }
   if (!fm.dataverseAttribute) {
     const dataverse = normalizeText(fm.constantValue);
     const erp = normalizeErpValue(erpField, input.erp?.[fm.erpField]);
-    const dataverseAsErp = toErpForm(fm, erpField, dataverse, base, input.resolveLookup);
-    return { ...base, erp, dataverse, erpAsDataverse: { ok: true, value: dataverse }, dataverseAsErp };
+    const dataverseAsErp = toErpForm(fm, erpField, dataverse, p, input.resolveLookup);
+    return { key, mapping: fm, erpLabel, dataverseLabel, erp, dataverse, erpAsDataverse: { ok: true, value: dataverse }, dataverseAsErp };
   }
   const erp = normalizeErpValue(erpField, input.erp?.[fm.erpField]);
   const dataverse = normalizeDataverseValue(attribute, input.dataverse?.[fm.dataverseAttribute]);
   return {
-    ...base,
+    key,
+    mapping: fm,
+    erpLabel,
+    dataverseLabel,
     erp,
     dataverse,
-    erpAsDataverse: toDataverseForm(fm, attribute, erp, ctx, base, input.resolveLookup),
-    dataverseAsErp: toErpForm(fm, erpField, dataverse, base, input.resolveLookup),
+    erpAsDataverse: toDataverseForm(fm, attribute, erp, ctx, p, input.resolveLookup),
+    dataverseAsErp: toErpForm(fm, erpField, dataverse, p, input.resolveLookup),
   };
+}
+
+/**
+ * D's value of every enabled field mapping with a Dataverse column, in comparable form (what compareFields reports
+ * as `dataverse`), without translating anything: for callers that only need Dataverse's side of a row.
+ */
+export function dataverseValues(context: TransferContext, fieldMappings: readonly FieldMappingDef[], dataverse: DataverseRecord): { key: string; mapping: FieldMappingDef; dataverse: Comparable }[] {
+  const ctx = resolveContext(context);
+  const out: { key: string; mapping: FieldMappingDef; dataverse: Comparable }[] = [];
+  for (const fm of fieldMappings) {
+    if (!fm.isEnabled || !fm.dataverseAttribute) continue;
+    const p = preparedField(fm, ctx);
+    out.push({ key: p.key, mapping: fm, dataverse: normalizeDataverseValue(p.attribute, dataverse[fm.dataverseAttribute]) });
+  }
+  return out;
 }
 
 type Labels = { key: string; erpLabel: string; dataverseLabel: string };
@@ -456,7 +517,7 @@ export function lookupQueries(fieldMappings: readonly FieldMappingDef[], context
     const lookup = fm.transformation?.lookup;
     if (!fm.isEnabled || !lookup) continue;
     if (erp && fm.erpField) {
-      const value = normalizeErpValue(ctx.erpFields.find((f) => f.name === fm.erpField), erp[fm.erpField]);
+      const value = normalizeErpValue(preparedField(fm, ctx).erpField, erp[fm.erpField]);
       if (value !== null) out.push({ mapping: lookup.mapping, erpKey: lookup.erpKey, from: "erp", value: String(value) });
     }
     if (dataverse && fm.dataverseAttribute) {

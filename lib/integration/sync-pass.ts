@@ -15,6 +15,7 @@ import { ERP_TABLE_NOUNS, dataverseNoun } from "./field-catalog.ts";
 import {
   allowsPass,
   compareFields,
+  dataverseValues,
   erpWritePayload,
   lookupQueries,
   parseSnapshot,
@@ -561,13 +562,8 @@ function withServerDefaults(deps: ChunkDeps, p: Planned, decision: Decision): De
   const row = p.dvResult?.ok ? p.dvResult.row : null;
   if (!decision.snapshot || !row) return decision.snapshot;
   const snapshot = { ...decision.snapshot };
-  const fields = compareFields({
-    context: { erpTable: deps.loaded.row.erpTable, dataverseEntity: deps.loaded.row.dataverseEntity },
-    fieldMappings: deps.loaded.fieldMappings,
-    erp: p.candidate.erp,
-    dataverse: row,
-    resolveLookup: () => ({ status: "notFound", parent: { noun: "", ref: "" } }),
-  });
+  // Only Dataverse's values are needed here: no translation of the ERP side per created record.
+  const fields = dataverseValues({ erpTable: deps.loaded.row.erpTable, dataverseEntity: deps.loaded.row.dataverseEntity }, deps.loaded.fieldMappings, row);
   for (const f of fields) {
     const attribute = f.mapping.dataverseAttribute;
     if (!attribute || attribute in decision.writes || !snapshot[f.key]) continue;
