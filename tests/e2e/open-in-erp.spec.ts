@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { createAccount, ensureIntegrationSetup } from "./coupling-support.ts";
 import { closeDb, DEMO, screenshot, sql, uniqueSuffix } from "./e2e-support.ts";
@@ -11,8 +12,30 @@ test.describe.configure({ timeout: 120_000 });
 
 let previous: boolean | null = null;
 
+// A new account carries Dataverse's base currency, which translates through the CURRENCY couplings. Another test may
+// have removed those, so an admin first runs the CURRENCY mapping's full synchronization (natural match on ISO code)
+// through API v1, as a user would before opening records from Dataverse.
+async function coupleCurrencies(): Promise<void> {
+  const token = `cc_${randomBytes(30).toString("base64url")}`;
+  await sql(
+    `INSERT INTO "ApiToken" ("id", "userId", "name", "tokenHash", "prefix") SELECT gen_random_uuid(), "id", 'e2e open in ERP', $2, $3 FROM "User" WHERE "email" = $1`,
+    [DEMO.admin.email, createHash("sha256").update(token).digest("hex"), token.slice(0, 10)],
+  );
+  const response = await fetch(`${process.env.E2E_BASE_URL}/api/v1/mappings/CURRENCY/full-sync?wait=true`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  const [{ coupled }] = await sql<{ coupled: number }>(
+    `SELECT count(*)::int AS coupled FROM "Coupling" c JOIN "IntegrationTableMapping" m ON m.id = c."mappingId" WHERE m.name = 'CURRENCY'`,
+  );
+  expect(coupled).toBeGreaterThan(0);
+}
+
 test.beforeAll(async () => {
   ensureIntegrationSetup();
+  await coupleCurrencies();
   const [row] = await sql<{ syncOnlyCoupledRecords: boolean }>(`SELECT "syncOnlyCoupledRecords" FROM "IntegrationTableMapping" WHERE "name" = 'CUSTOMER'`);
   previous = row.syncOnlyCoupledRecords;
   await sql(`UPDATE "IntegrationTableMapping" SET "syncOnlyCoupledRecords" = false WHERE "name" = 'CUSTOMER'`);
