@@ -47,7 +47,12 @@ export function apiRoute<RouteParams = unknown>(
       const user = await authenticate(request);
       if (!user) return apiError("unauthenticated", "Missing or invalid API token.", undefined, requestId);
       assertPermission(user, permission);
-      const response = await handler({ user, request, requestId }, route);
+      const params = await route.params;
+      // PostgreSQL text cannot hold NUL, so a key containing one names no record (asking would fail the query).
+      if (params && Object.values(params).some((v) => typeof v === "string" && v.includes("\u0000"))) {
+        return apiError("not_found", "No record has that key: a key cannot contain a NUL character.", undefined, requestId);
+      }
+      const response = await handler({ user, request, requestId }, { params: Promise.resolve(params) });
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {

@@ -28,7 +28,7 @@ const REDIS_RESTARTS = isLong ? 3 : 1;
 const logger = pino({ level: "silent" });
 
 describe("R4 PostgreSQL restarted during a run", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-r4-pg-"));
+  let dir: string;
   let port: number;
   let server: EmbeddedDatabase | null = null;
   let db: Db;
@@ -40,6 +40,7 @@ describe("R4 PostgreSQL restarted during a run", () => {
   };
 
   beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-r4-pg-"));
     fs.chmodSync(dir, 0o755);
     port = await findFreePort();
     const started = await startServer();
@@ -53,7 +54,7 @@ describe("R4 PostgreSQL restarted during a run", () => {
     await db?.$disconnect().catch(() => undefined);
     await env?.close();
     await server?.stop().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs until a run succeeds; a lease left by a run that died with the database is released as the sweeper would. */
@@ -114,7 +115,7 @@ describe("R4 PostgreSQL restarted during a run", () => {
 });
 
 describe("R4 Redis restarted while a sync-run job is processed (BullMQ on Redis)", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-r4-redis-"));
+  let dir: string;
   let port: number;
   let redis: { child: ChildProcess; exited: Promise<unknown> } | null = null;
   let queue: QueueConnection;
@@ -142,6 +143,7 @@ describe("R4 Redis restarted while a sync-run job is processed (BullMQ on Redis)
   };
 
   beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cc-r4-redis-"));
     port = await findFreePort();
     await startRedis();
     env = await startReliabilityEnv({ db: testDb() });
@@ -156,7 +158,7 @@ describe("R4 Redis restarted while a sync-run job is processed (BullMQ on Redis)
     await queue?.close().catch(() => undefined);
     await env?.close();
     await stopRedis();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it(`jobs enqueued before and during ${REDIS_RESTARTS} Redis restart(s) all complete, and every change arrives exactly once`, async () => {
