@@ -211,8 +211,10 @@ export async function stopChild(child: Child, timeoutMs = 10_000): Promise<void>
   clearTimeout(timer);
 }
 
+// `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a SIGKILL to the one we
+// started would leave the real worker or emulator running, orphaned.
 export function tsxArgs(script: string): [string, string[]] {
-  return [process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), script]];
+  return [process.execPath, ["--import", "tsx", script]];
 }
 
 const SOURCE_DIRS = ["app", "components", "lib", "public"];

@@ -36,7 +36,8 @@ describe("worker process", () => {
   beforeAll(async () => {
     queue = createQueueConnection({ databaseUrl: inject("databaseUrl"), logger });
     const before = new Set((await db.workerHeartbeat.findMany({ select: { id: true } })).map((r) => r.id));
-    child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["workers/main.ts"], {
+    // node --import tsx, so a SIGKILL in the cleanup reaches the worker itself (the tsx CLI would leave it orphaned).
+    child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REDIS_URL: "", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
