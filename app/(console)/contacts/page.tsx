@@ -10,31 +10,8 @@ import { contactListQuerySchema } from "../../../lib/erp/contact-schema.ts";
 import { listContacts } from "../../../lib/erp/contact-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 import { couplingPermissions, mappingDirectionOf, rowCouplings } from "../customers/coupling-data.ts";
-import {
-  contactCouplingDialog,
-  contactMatchCriteria,
-  deleteContactCouplings,
-  previewContactCoupling,
-  previewContactMatchBasedCoupling,
-  recommendContactSynchronization,
-  searchContactDataverse,
-  setUpContactCoupling,
-  startContactMatchBasedCoupling,
-  synchronizeContacts,
-} from "./coupling-actions.ts";
+import { contactCouplingActions } from "./coupling-action-set.ts";
 
-const COUPLING_ACTIONS = {
-  dialog: contactCouplingDialog,
-  search: searchContactDataverse,
-  preview: previewContactCoupling,
-  setUp: setUpContactCoupling,
-  recommend: recommendContactSynchronization,
-  synchronize: synchronizeContacts,
-  deleteCouplings: deleteContactCouplings,
-  matchCriteria: contactMatchCriteria,
-  previewMatch: previewContactMatchBasedCoupling,
-  startMatch: startContactMatchBasedCoupling,
-};
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("contacts");
@@ -73,7 +50,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
         rows={page.rows}
         total={page.total}
         state={{ page: page.page, pageSize: page.pageSize, sort: query.sort, dir: query.dir, q: query.q, filters }}
-        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: COUPLING_ACTIONS } : undefined}
+        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: contactCouplingActions } : undefined}
       />
     </main>
   );

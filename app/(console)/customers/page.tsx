@@ -9,32 +9,9 @@ import { getDb } from "../../../lib/db/db-client.ts";
 import { CUSTOMER_FILTERS, customerListQuerySchema } from "../../../lib/erp/customer-schema.ts";
 import { listCustomers } from "../../../lib/erp/customer-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
-import {
-  deleteCustomerCouplings,
-  customerCouplingDialog,
-  customerMatchCriteria,
-  previewCustomerCoupling,
-  previewCustomerMatchBasedCoupling,
-  recommendCustomerSynchronization,
-  searchCustomerDataverse,
-  setUpCustomerCoupling,
-  startCustomerMatchBasedCoupling,
-  synchronizeCustomers,
-} from "./coupling-actions.ts";
 import { couplingPermissions, mappingDirectionOf, rowCouplings } from "./coupling-data.ts";
+import { customerCouplingActions } from "./coupling-action-set.ts";
 
-const COUPLING_ACTIONS = {
-  dialog: customerCouplingDialog,
-  search: searchCustomerDataverse,
-  preview: previewCustomerCoupling,
-  setUp: setUpCustomerCoupling,
-  recommend: recommendCustomerSynchronization,
-  synchronize: synchronizeCustomers,
-  deleteCouplings: deleteCustomerCouplings,
-  matchCriteria: customerMatchCriteria,
-  previewMatch: previewCustomerMatchBasedCoupling,
-  startMatch: startCustomerMatchBasedCoupling,
-};
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("customers");
@@ -71,7 +48,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
         rows={page.rows}
         total={page.total}
         state={{ page: page.page, pageSize: page.pageSize, sort: query.sort, dir: query.dir, q: query.q, filters }}
-        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: COUPLING_ACTIONS } : undefined}
+        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: customerCouplingActions } : undefined}
       />
     </main>
   );

@@ -12,31 +12,8 @@ import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createContact, deleteContact, findCustomerOptions, updateContact } from "../actions.ts";
 import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
 import { cardCoupling, couplingPermissions, recordLog } from "../../customers/coupling-data.ts";
-import {
-  contactCouplingDialog,
-  contactMatchCriteria,
-  deleteContactCouplings,
-  previewContactCoupling,
-  previewContactMatchBasedCoupling,
-  recommendContactSynchronization,
-  searchContactDataverse,
-  setUpContactCoupling,
-  startContactMatchBasedCoupling,
-  synchronizeContacts,
-} from "../coupling-actions.ts";
+import { contactCouplingActions } from "../coupling-action-set.ts";
 
-const COUPLING_ACTIONS = {
-  dialog: contactCouplingDialog,
-  search: searchContactDataverse,
-  preview: previewContactCoupling,
-  setUp: setUpContactCoupling,
-  recommend: recommendContactSynchronization,
-  synchronize: synchronizeContacts,
-  deleteCouplings: deleteContactCouplings,
-  matchCriteria: contactMatchCriteria,
-  previewMatch: previewContactMatchBasedCoupling,
-  startMatch: startContactMatchBasedCoupling,
-};
 
 export const dynamic = "force-dynamic";
 
@@ -81,7 +58,7 @@ export default async function ContactCardPage({ params }: { params: Params }) {
           coupling={coupling}
           log={log}
           permissions={permissions}
-          actions={COUPLING_ACTIONS}
+          actions={contactCouplingActions}
         />
       )}
     </main>

@@ -13,32 +13,9 @@ import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createCustomer, deleteCustomer, updateCustomer } from "../actions.ts";
 import { customerCardLookups } from "../card-data.ts";
 import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
-import {
-  customerCouplingDialog,
-  customerMatchCriteria,
-  deleteCustomerCouplings,
-  previewCustomerCoupling,
-  previewCustomerMatchBasedCoupling,
-  recommendCustomerSynchronization,
-  searchCustomerDataverse,
-  setUpCustomerCoupling,
-  startCustomerMatchBasedCoupling,
-  synchronizeCustomers,
-} from "../coupling-actions.ts";
 import { cardCoupling, couplingPermissions, recordLog } from "../coupling-data.ts";
+import { customerCouplingActions } from "../coupling-action-set.ts";
 
-const COUPLING_ACTIONS = {
-  dialog: customerCouplingDialog,
-  search: searchCustomerDataverse,
-  preview: previewCustomerCoupling,
-  setUp: setUpCustomerCoupling,
-  recommend: recommendCustomerSynchronization,
-  synchronize: synchronizeCustomers,
-  deleteCouplings: deleteCustomerCouplings,
-  matchCriteria: customerMatchCriteria,
-  previewMatch: previewCustomerMatchBasedCoupling,
-  startMatch: startCustomerMatchBasedCoupling,
-};
 
 export const dynamic = "force-dynamic";
 
@@ -84,7 +61,7 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
           coupling={coupling}
           log={log}
           permissions={permissions}
-          actions={COUPLING_ACTIONS}
+          actions={customerCouplingActions}
         />
       )}
       <section className="card" aria-labelledby="customer-contacts-heading">
