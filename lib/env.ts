@@ -41,6 +41,11 @@ export const envSchema = z.object({
   DATAVERSE_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   /** Milliseconds between the worker's ERP change-capture polls that trigger runs after ERP edits (0 disables them). */
   ERP_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /**
+   * Seconds a transaction may stay open on the PostgreSQL server (after writing) before /api/health warns that it
+   * holds back ERP change capture (0 disables the check).
+   */
+  OPEN_TRANSACTION_WARN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),

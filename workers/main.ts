@@ -2,6 +2,7 @@ import { createDb } from "../lib/db/db-client.ts";
 import { getEnv, requireDatabaseUrl } from "../lib/env.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { startSyncTriggers } from "../lib/integration/sync-triggers.ts";
+import { watchOpenTransactions } from "../lib/queue/health.ts";
 import { createQueueConnection } from "../lib/queue/queue-connection.ts";
 import { startWorkerRuntime } from "./worker-runtime.ts";
 
@@ -32,15 +33,18 @@ async function main() {
     dataversePollMs: env.DATAVERSE_POLL_SECONDS * 1_000,
     webhookBaseUrl: env.NEXTAUTH_URL ?? `http://127.0.0.1:${env.PORT}`,
   });
+  // A transaction left open on the server delays ERP change capture: say so in the log (as /api/health does).
+  const openTransactions = watchOpenTransactions({ db, log, warnSeconds: env.OPEN_TRANSACTION_WARN_SECONDS });
 
   let exiting = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (exiting) {
-      log.warn({ signal }, "shutdown already in progress");
+      log.info({ signal }, "shutdown already in progress");
       return;
     }
     exiting = true;
     log.info({ signal }, "shutting down");
+    await openTransactions.stop();
     await triggers.stop();
     const outcome = await runtime.stop(SHUTDOWN_TIMEOUT_MS);
     await queue.close();

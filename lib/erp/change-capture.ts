@@ -225,3 +225,32 @@ export async function* iterateChanges(
     cursor = batch.cursor;
   }
 }
+
+/** A transaction on the PostgreSQL server that holds the change-capture watermark back (see the header). */
+export type WatermarkHolder = {
+  pid: number;
+  database: string | null;
+  applicationName: string | null;
+  /** pg_stat_activity.state, e.g. "idle in transaction". */
+  state: string | null;
+  openForSeconds: number;
+};
+
+/**
+ * The transactions open for more than `olderThanSeconds`, oldest first, that hold the snapshot xmin — hence every
+ * mapping's next watermark — back. Only a transaction that has been given an id (backend_xid: it wrote, or asked for
+ * its id) does; one that only reads (backend_xmin) does not. Server-wide, like the snapshot; sessions of other
+ * database roles are visible only to a role with pg_read_all_stats (or a superuser).
+ */
+export async function findWatermarkHolders(db: ChangeCaptureDb, olderThanSeconds: number, limit = 5): Promise<WatermarkHolder[]> {
+  const rows = await db.$queryRaw<WatermarkHolder[]>`
+    SELECT pid, datname AS "database", NULLIF(application_name, '') AS "applicationName", state,
+           extract(epoch FROM clock_timestamp() - xact_start)::float8 AS "openForSeconds"
+    FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL
+      AND pid <> pg_backend_pid()
+      AND xact_start < clock_timestamp() - make_interval(secs => ${olderThanSeconds}::float8)
+    ORDER BY xact_start
+    LIMIT ${limit}`;
+  return rows.map((row) => ({ ...row, openForSeconds: Math.floor(row.openForSeconds) }));
+}
