@@ -1,4 +1,4 @@
-// autocannon ships no type declarations; this covers the part of its API the emulator benchmark uses.
+// autocannon ships no type declarations; this covers the part of its API the benchmarks use.
 declare module "autocannon" {
   namespace autocannon {
     type Options = {
@@ -6,6 +6,8 @@ declare module "autocannon" {
       connections?: number;
       pipelining?: number;
       duration?: number;
+      /** Stop after this many requests instead of after `duration`. */
+      amount?: number;
       method?: string;
       headers?: Record<string, string>;
       body?: string;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -203,7 +203,9 @@ export type WorkerProcess = { child: ChildProcess; pid: number; stop(): Promise<
  * worker's own and its RSS is the worker's). Output is kept in memory for diagnostics.
  */
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "workers/main.ts")], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(ROOT, "workers/main.ts")], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -240,16 +242,65 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (Linux /proc; clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time used so far by each process with this command name (e.g. every PostgreSQL backend), in seconds by pid. */
+export function commandCpuSeconds(command: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
+/** CPU seconds the processes of `after` used since `before` (new ones count whole; ones that ended are not seen). */
+export function cpuSecondsSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** Busy and total CPU time of the whole machine so far, in seconds (all cores; /proc/stat). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
 /** Samples a process's RSS every `everyMs` until stopped. */
 export function sampleRss(pid: number, everyMs = 200): { stop(): number[] } {
   const samples: number[] = [];
-  const timer = setInterval(() => {
+  const sample = () => {
     const value = rssMiB(pid);
     if (value !== null) samples.push(value);
-  }, everyMs);
+  };
+  // A sample at the start and at the stop as well: a run shorter than the interval still has its figures.
+  sample();
+  const timer = setInterval(sample, everyMs);
   return {
     stop() {
       clearInterval(timer);
+      sample();
       return samples;
     },
   };

@@ -5,10 +5,14 @@ import { upsertOperation } from "../lib/dataverse/entity-operations.ts";
 import {
   QUICK,
   bulkInsertCustomers,
+  commandCpuSeconds,
+  cpuSecondsSince,
+  cpuSeconds,
   createBenchDatabase,
   ensureIntegration,
   fmt,
   log,
+  machineCpuSeconds,
   percentile,
   printGoals,
   printTable,
@@ -47,7 +51,30 @@ const RETURN_SELECT = [
   "_primarycontactid_value", "statecode",
 ];
 
-type EngineRun = { n: number; seconds: number; recordsPerSecond: number; jobSeconds: number | null; dataverseRequests: number; batchOperations: number; inserted: number; failed: number; rssIdleMiB: number | null; rssPeakMiB: number | null; rssP50MiB: number | null; couplings: number };
+type EngineRun = { n: number; seconds: number; recordsPerSecond: number; jobSeconds: number | null; dataverseRequests: number; batchOperations: number; inserted: number; failed: number; rssIdleMiB: number | null; rssPeakMiB: number | null; rssP50MiB: number | null; couplings: number; cpu: RunCpu };
+
+/** CPU seconds used during a run: the worker, the emulator, every PostgreSQL process, and the whole machine. */
+type RunCpu = { worker: number | null; emulator: number | null; postgres: number; machineBusy: number; machineCapacity: number };
+
+function cpuMeter(workerPid: number, emulatorPid: number): { stop(): RunCpu } {
+  const worker = cpuSeconds(workerPid);
+  const emulator = cpuSeconds(emulatorPid);
+  const postgres = commandCpuSeconds("postgres");
+  const machine = machineCpuSeconds();
+  const delta = (before: number | null, now: number | null) => (before === null || now === null ? null : now - before);
+  return {
+    stop() {
+      const after = machineCpuSeconds();
+      return {
+        worker: delta(worker, cpuSeconds(workerPid)),
+        emulator: delta(emulator, cpuSeconds(emulatorPid)),
+        postgres: cpuSecondsSince(postgres, commandCpuSeconds("postgres")),
+        machineBusy: after.busy - machine.busy,
+        machineCapacity: after.total - machine.total,
+      };
+    },
+  };
+}
 
 function accountBody(i: number): Record<string, unknown> {
   return {
@@ -129,6 +156,7 @@ async function engineRun(pool: pg.Pool, databaseUrl: string, emulator: EmulatorP
     const rssIdle = rssMiB(worker.pid);
     await emulator.resetStats();
     const sampler = sampleRss(worker.pid);
+    const meter = cpuMeter(worker.pid, emulator.child.pid!);
     const started = Date.now();
     let job: Awaited<ReturnType<typeof runOnce>>;
     try {
@@ -138,6 +166,7 @@ async function engineRun(pool: pg.Pool, databaseUrl: string, emulator: EmulatorP
     }
     const seconds = (Date.now() - started) / 1000;
     const samples = sampler.stop();
+    const cpu = meter.stop();
     const stats = await emulator.stats();
     const couplings = Number((await pool.query(`SELECT count(*) FROM "Coupling" WHERE "state" = 'COUPLED'`)).rows[0].count) - WARM_UP;
     if (job.status !== "SUCCEEDED" || couplings !== n) log(`engine run of ${n}: status ${job.status}, ${couplings} couplings, ${job.failed} failed\n${worker.output().slice(-3000)}`);
@@ -154,6 +183,7 @@ async function engineRun(pool: pg.Pool, databaseUrl: string, emulator: EmulatorP
       rssPeakMiB: samples.length ? Math.max(...samples) : null,
       rssP50MiB: percentile(samples, 50),
       couplings,
+      cpu,
     };
   } finally {
     await worker.stop();
@@ -170,17 +200,20 @@ async function baseline(emulator: EmulatorProcess, sample: number): Promise<{ sa
   return { sample, seconds, recordsPerSecond: sample / seconds };
 }
 
-async function ceiling(emulator: EmulatorProcess, n: number): Promise<{ n: number; seconds: number; recordsPerSecond: number; failed: number; requests: number }> {
+async function ceiling(emulator: EmulatorProcess, n: number): Promise<{ n: number; seconds: number; recordsPerSecond: number; failed: number; requests: number; cpu: RunCpu }> {
   await emulator.reset();
   const client = clientFor(emulator);
   await client.whoAmI().catch(() => undefined);
   const ops = Array.from({ length: n }, (_, i) => upsertOperation("accounts", randomUUID(), accountBody(i), { returnRepresentation: true, select: RETURN_SELECT }));
   await emulator.resetStats();
+  const meter = cpuMeter(process.pid, emulator.child.pid!);
   const started = Date.now();
   const results = await client.executeBatch(ops, { continueOnError: true });
   const seconds = (Date.now() - started) / 1000;
+  // "worker" is the benchmark process itself here: it plays the client.
+  const cpu = meter.stop();
   const stats = await emulator.stats();
-  return { n, seconds, recordsPerSecond: n / seconds, failed: results.filter((r) => r.error).length, requests: stats.total };
+  return { n, seconds, recordsPerSecond: n / seconds, failed: results.filter((r) => r.error).length, requests: stats.total, cpu };
 }
 
 await runBench("full-sync", QUICK ? 100 : 1_500, async () => {
@@ -197,14 +230,20 @@ await runBench("full-sync", QUICK ? 100 : 1_500, async () => {
   const runs: EngineRun[] = [];
   for (const n of SERIES) {
     const run = await engineRun(db.pool, db.url, emulator, mappingId, n);
-    log(`engine N=${n}: ${run.seconds.toFixed(2)} s, ${fmt(run.recordsPerSecond)} records/s, ${run.dataverseRequests} requests, RSS peak ${fmt(run.rssPeakMiB)} MiB`);
+    log(
+      `engine N=${n}: ${run.seconds.toFixed(2)} s, ${fmt(run.recordsPerSecond)} records/s, ${run.dataverseRequests} requests, RSS peak ${fmt(run.rssPeakMiB)} MiB, ` +
+        `CPU s: worker ${fmt(run.cpu.worker, 2)}, emulator ${fmt(run.cpu.emulator, 2)}, PostgreSQL ${fmt(run.cpu.postgres, 2)}, machine ${fmt(run.cpu.machineBusy, 2)} of ${fmt(run.cpu.machineCapacity, 2)}`,
+    );
     runs.push(run);
   }
   const main = runs.find((r) => r.n === MAIN_N)!;
   const base = await baseline(emulator, BASELINE_SAMPLE);
   log(`baseline: ${base.sample} records in ${base.seconds.toFixed(2)} s`);
   const top = await ceiling(emulator, MAIN_N);
-  log(`ceiling: ${top.n} records in ${top.seconds.toFixed(2)} s (${top.requests} requests)`);
+  log(
+    `ceiling: ${top.n} records in ${top.seconds.toFixed(2)} s (${top.requests} requests), ` +
+      `CPU s: client ${fmt(top.cpu.worker, 2)}, emulator ${fmt(top.cpu.emulator, 2)}, PostgreSQL ${fmt(top.cpu.postgres, 2)}, machine ${fmt(top.cpu.machineBusy, 2)} of ${fmt(top.cpu.machineCapacity, 2)}`,
+  );
 
   const baselineSeconds = MAIN_N / base.recordsPerSecond;
   printTable(`P1 full sync: ${MAIN_N.toLocaleString("en-US")} customers → accounts, ${LATENCY_MS} ms per request`, [
