@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getServerSession } from "next-auth";
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { getDb } from "../db/db-client.ts";
 import type { Role } from "../db/generated/enums.ts";
 import { authOptions } from "./auth-options.ts";
@@ -30,15 +31,12 @@ export async function getSessionUser(): Promise<SessionUser | null> {
 /** Server-side gate for every action: throws ActionError("unauthenticated" | "forbidden"). */
 export async function requirePermission(permission: Permission): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user) throw new ActionError("unauthenticated", "You are not signed in. Sign in and try again.");
+  if (!user) throw actionError("unauthenticated", serverMessage("errors.notSignedIn"));
   assertPermission(user, permission);
   return user;
 }
 
 export function assertPermission(user: Pick<SessionUser, "role">, permission: Permission): void {
   if (roleHasPermission(user.role, permission)) return;
-  throw new ActionError(
-    "forbidden",
-    `Your role (${user.role.toLowerCase()}) does not allow this. Ask an administrator for access.`,
-  );
+  throw actionError("forbidden", serverMessage("errors.roleForbidden", { role: user.role.toLowerCase() }));
 }

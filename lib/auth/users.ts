@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError, type ActionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { Prisma } from "../db/generated/client.ts";
 import type { Db, Tx } from "../db/db-client.ts";
 import { Role } from "../db/generated/enums.ts";
@@ -108,8 +109,8 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 function duplicateEmail(email: string): ActionError {
-  return new ActionError("invalid", "A user with this e-mail already exists.", {
-    email: [`A user with the e-mail ${email} already exists.`],
+  return actionError("invalid", serverMessage("errors.userEmailExists"), {
+    email: [serverMessage("errors.userEmailExistsField", { email })],
   });
 }
 
@@ -147,15 +148,12 @@ async function assertNotLastActiveAdmin(tx: Tx, user: UserRow): Promise<void> {
   if (user.role !== Role.ADMIN || !user.isActive) return;
   const others = await tx.user.count({ where: { role: Role.ADMIN, isActive: true, id: { not: user.id } } });
   if (others > 0) return;
-  throw new ActionError(
-    "conflict",
-    `${user.email} is the last active administrator. Make another user an administrator first, so someone can still manage users.`,
-  );
+  throw actionError("conflict", serverMessage("errors.lastAdmin", { email: user.email }));
 }
 
 async function findUserOrThrow(tx: Tx, userId: string): Promise<UserRow> {
   const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw new ActionError("not_found", "This user no longer exists. Reload the list.");
+  if (!user) throw actionError("not_found", serverMessage("errors.userGone"));
   return user;
 }
 
@@ -243,12 +241,12 @@ export async function issueApiToken(
   input: CreateApiTokenInput & { userId: string },
 ): Promise<{ id: string; token: string; name: string; expiresAt: Date | null }> {
   if (input.userId !== actor.id && !actor.canManageUsers) {
-    throw new ActionError("forbidden", "You can only create API tokens for yourself.");
+    throw actionError("forbidden", serverMessage("errors.tokenOwnOnly"));
   }
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   return db.$transaction(async (tx) => {
     const owner = await findUserOrThrow(tx, input.userId);
-    if (!owner.isActive) throw new ActionError("conflict", `${owner.email} is deactivated; activate the user first.`);
+    if (!owner.isActive) throw actionError("conflict", serverMessage("errors.userDeactivated", { email: owner.email }));
     const { id, token } = await createApiToken(tx, { userId: owner.id, name: input.name, expiresAt });
     await writeAuditEntry(tx, actor, {
       action: "api-token.create",
@@ -264,9 +262,9 @@ export async function issueApiToken(
 export async function revokeApiToken(db: Db, actor: Actor, input: RevokeApiTokenInput): Promise<void> {
   await db.$transaction(async (tx) => {
     const token = await tx.apiToken.findUnique({ where: { id: input.tokenId }, include: { user: true } });
-    if (!token) throw new ActionError("not_found", "This API token no longer exists. Reload the list.");
+    if (!token) throw actionError("not_found", serverMessage("errors.tokenGone"));
     if (token.userId !== actor.id && !actor.canManageUsers) {
-      throw new ActionError("forbidden", "You can only revoke your own API tokens.");
+      throw actionError("forbidden", serverMessage("errors.tokenRevokeOwnOnly"));
     }
     if (token.revokedAt) return;
     const revokedAt = new Date();

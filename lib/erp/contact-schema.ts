@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldText } from "../actions/server-message.ts";
 import type { Contact } from "../db/generated/client.ts";
 import { code, email, phone, recordId, requiredCode, rowVersion, text, unknownFieldsMessage } from "./erp-fields.ts";
 import { filterText, pagingShape, sortParam } from "./list-query.ts";
@@ -25,7 +26,7 @@ const contactFieldShape = {
   salutationCode: code("Salutation Code", 10).optional(),
 };
 
-export const NAME_REQUIRED_MESSAGE = "Enter a first name or a surname.";
+export const NAME_REQUIRED_MESSAGE = fieldText("fields.nameRequired");
 
 /** The full name as lists show it, kept equal to the parts: "First Middle Surname". */
 export function joinContactName(parts: { firstName?: string; middleName?: string; surname?: string }): string {

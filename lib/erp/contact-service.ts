@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError, type ActionError } from "../actions/action-result.ts";
+import { renderText, serverMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import {
@@ -16,8 +17,7 @@ import { containsText, offsetOf, type ListPage } from "./list-query.ts";
 import { CONTACT_SERIES, nextSeriesNumber } from "./number-series.ts";
 import { isUniqueViolation } from "./prisma-errors.ts";
 
-export const CONTACT_CHANGED_MESSAGE =
-  "This contact was changed by someone else since you opened it. Reload to see the changes.";
+export const CONTACT_CHANGED_MESSAGE = renderText("en", serverMessage("errors.contactChanged"));
 
 const withCustomer = { customer: { select: { no: true, name: true } } } as const;
 
@@ -95,20 +95,19 @@ async function resolveCustomerId(db: Db, customerNo: string | undefined): Promis
   if (customerNo === "") return null;
   const customer = await db.customer.findUnique({ where: { no: customerNo }, select: { id: true } });
   if (customer) return customer.id;
-  const message = `Customer ${customerNo} does not exist. Choose a customer from the Customers list, or leave it blank.`;
-  throw new ActionError("invalid", "Some fields are not valid. Correct them and try again.", { customerNo: [message] });
+  throw actionError("invalid", serverMessage("errors.invalidFields"), { customerNo: [serverMessage("errors.contactCustomerMissing", { no: customerNo })] });
 }
 
 function duplicateNo(no: string): ActionError {
-  const message = `Contact ${no} already exists. Enter another No., or leave it blank to use the next number.`;
-  return new ActionError("conflict", message, { no: [message] });
+  const message = serverMessage("errors.contactExists", { no });
+  return actionError("conflict", message, { no: [message] });
 }
 
 export async function createContact(db: Db, input: ContactCreateInput): Promise<ContactWithCustomer> {
   const { no, customerNo, ...fields } = input;
   const customerId = await resolveCustomerId(db, customerNo);
   const data = { ...fields, name: joinContactName(fields), customerId: customerId ?? null };
-  if (!data.name) throw new ActionError("invalid", NAME_REQUIRED_MESSAGE, { surname: [NAME_REQUIRED_MESSAGE] });
+  if (!data.name) throw actionError("invalid", serverMessage("fields.nameRequired"), { surname: [serverMessage("fields.nameRequired")] });
   if (no) {
     try {
       return await db.contact.create({ data: { no, ...data }, include: withCustomer });
@@ -130,15 +129,15 @@ export async function createContact(db: Db, input: ContactCreateInput): Promise<
 export async function updateContact(db: Db, input: ContactUpdateInput): Promise<ContactWithCustomer> {
   const { id, rowVersion, customerNo, ...fields } = input;
   const current = await db.contact.findUnique({ where: { id } });
-  if (!current) throw new ActionError("not_found", "This contact no longer exists. It may have been deleted.");
-  if (current.rowVersion !== rowVersion) throw new ActionError("conflict", CONTACT_CHANGED_MESSAGE);
+  if (!current) throw actionError("not_found", serverMessage("errors.contactGone"));
+  if (current.rowVersion !== rowVersion) throw actionError("conflict", serverMessage("errors.contactChanged"));
   const customerId = await resolveCustomerId(db, customerNo);
   const name = joinContactName({
     firstName: fields.firstName ?? current.firstName,
     middleName: fields.middleName ?? current.middleName,
     surname: fields.surname ?? current.surname,
   });
-  if (!name) throw new ActionError("invalid", NAME_REQUIRED_MESSAGE, { surname: [NAME_REQUIRED_MESSAGE] });
+  if (!name) throw actionError("invalid", serverMessage("fields.nameRequired"), { surname: [serverMessage("fields.nameRequired")] });
   let count: number;
   try {
     count = await db.$transaction(async (tx) => {
@@ -156,15 +155,15 @@ export async function updateContact(db: Db, input: ContactUpdateInput): Promise<
     if (isUniqueViolation(error) && fields.no) throw duplicateNo(fields.no);
     throw error;
   }
-  if (count === 0) throw new ActionError("conflict", CONTACT_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.contactChanged"));
   const updated = await getContactById(db, id);
-  if (!updated) throw new ActionError("not_found", "This contact no longer exists. It may have been deleted.");
+  if (!updated) throw actionError("not_found", serverMessage("errors.contactGone"));
   return updated;
 }
 
 export async function deleteContact(db: Db, input: ContactDeleteInput): Promise<{ id: string; no: string }> {
   const current = await db.contact.findUnique({ where: { id: input.id }, select: { no: true } });
-  if (!current) throw new ActionError("not_found", "This contact no longer exists. It may have been deleted.");
+  if (!current) throw actionError("not_found", serverMessage("errors.contactGone"));
   const count = await db.$transaction(async (tx) => {
     const result = await tx.contact.deleteMany({
       where: { id: input.id, ...(input.rowVersion === undefined ? {} : { rowVersion: input.rowVersion }) },
@@ -175,6 +174,6 @@ export async function deleteContact(db: Db, input: ContactDeleteInput): Promise<
     }
     return result.count;
   });
-  if (count === 0) throw new ActionError("conflict", CONTACT_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.contactChanged"));
   return { id: input.id, no: current.no };
 }

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { renderText, serverMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Currency } from "../db/generated/client.ts";
 import { containsText } from "./list-query.ts";
@@ -9,9 +10,7 @@ import type {
   CurrencyUpdateInput,
 } from "./currency-schema.ts";
 
-export const CURRENCY_CHANGED_MESSAGE =
-  "This currency was changed by someone else since you opened it. Reload to see the changes.";
-const GONE = "This currency no longer exists. It may have been deleted.";
+export const CURRENCY_CHANGED_MESSAGE = renderText("en", serverMessage("errors.currencyChanged"));
 
 /** Currencies are a short list (tens of rows), so the list page shows them all, capped defensively. */
 export function listCurrencies(db: Db, query: { q?: string } = {}): Promise<Currency[]> {
@@ -31,35 +30,32 @@ export async function createCurrency(db: Db, input: CurrencyCreateInput): Promis
     return await db.currency.create({ data: input });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const message = `Currency ${input.code} already exists. Enter another code.`;
-    throw new ActionError("conflict", message, { code: [message] });
+    const message = serverMessage("errors.currencyExists", { code: input.code });
+    throw actionError("conflict", message, { code: [message] });
   }
 }
 
 export async function updateCurrency(db: Db, input: CurrencyUpdateInput): Promise<Currency> {
   const { id, rowVersion, ...fields } = input;
   const current = await db.currency.findUnique({ where: { id }, select: { rowVersion: true } });
-  if (!current) throw new ActionError("not_found", GONE);
+  if (!current) throw actionError("not_found", serverMessage("errors.currencyGone"));
   const { count } = await db.currency.updateMany({ where: { id, rowVersion }, data: fields });
-  if (count === 0) throw new ActionError("conflict", CURRENCY_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.currencyChanged"));
   const updated = await db.currency.findUnique({ where: { id } });
-  if (!updated) throw new ActionError("not_found", GONE);
+  if (!updated) throw actionError("not_found", serverMessage("errors.currencyGone"));
   return updated;
 }
 
 export async function deleteCurrency(db: Db, input: CurrencyDeleteInput): Promise<{ id: string; code: string }> {
   const current = await db.currency.findUnique({ where: { id: input.id }, select: { code: true } });
-  if (!current) throw new ActionError("not_found", GONE);
+  if (!current) throw actionError("not_found", serverMessage("errors.currencyGone"));
   const used = await db.customer.count({ where: { currencyCode: current.code } });
   if (used > 0) {
-    throw new ActionError(
-      "conflict",
-      `Currency ${current.code} cannot be deleted because ${used} customer${used === 1 ? " uses" : "s use"} it. Change the currency of ${used === 1 ? "that customer" : "those customers"} first.`,
-    );
+    throw actionError("conflict", serverMessage("errors.currencyInUse", { code: current.code, count: used }));
   }
   const { count } = await db.currency.deleteMany({
     where: { id: input.id, ...(input.rowVersion === undefined ? {} : { rowVersion: input.rowVersion }) },
   });
-  if (count === 0) throw new ActionError("conflict", CURRENCY_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.currencyChanged"));
   return { id: input.id, code: current.code };
 }

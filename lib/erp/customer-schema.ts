@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldText } from "../actions/server-message.ts";
 import type { Customer } from "../db/generated/client.ts";
 import { amount, code, email, phone, recordId, requiredCode, requiredText, rowVersion, text, unknownFieldsMessage } from "./erp-fields.ts";
 import { filterText, pagingShape, sortParam } from "./list-query.ts";
@@ -16,7 +17,7 @@ export const BLOCKED_LABELS: Record<(typeof CUSTOMER_BLOCKED)[number], string> =
 
 const blocked = z.preprocess(
   (v) => (v === "" || v === null || v === " " ? "NONE" : typeof v === "string" ? v.trim().toUpperCase() : v),
-  z.enum(CUSTOMER_BLOCKED, { error: "Blocked must be blank, Ship, Invoice or All." }),
+  z.enum(CUSTOMER_BLOCKED, { error: fieldText("fields.blocked") }),
 );
 
 // Every card field except Name may be left out (blank / default); Name is required on create.

@@ -1,4 +1,5 @@
-import { ActionError, type FieldErrors } from "../actions/action-result.ts";
+import { actionError, type ActionError } from "../actions/action-result.ts";
+import { renderText, serverMessage, type LocalText } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Customer, Prisma } from "../db/generated/client.ts";
 import {
@@ -17,8 +18,7 @@ import { isForeignKeyViolation, isUniqueViolation } from "./prisma-errors.ts";
 // Customer queries and mutations. Callers (server actions, the sync engine) have already checked permissions and
 // parsed input with customer-schema.ts; these functions enforce the rules that need the database.
 
-export const CUSTOMER_CHANGED_MESSAGE =
-  "This customer was changed by someone else since you opened it. Reload to see the changes.";
+export const CUSTOMER_CHANGED_MESSAGE = renderText("en", serverMessage("errors.customerChanged"));
 
 const listSelect = {
   id: true,
@@ -107,7 +107,7 @@ async function checkReferences(
   fields: Pick<CustomerPatchInput, "currencyCode" | "salespersonCode" | "primaryContactNo">,
   customerId: string | null,
 ): Promise<void> {
-  const errors: FieldErrors = {};
+  const errors: Record<string, LocalText[]> = {};
   const [currency, salesperson, contact] = await Promise.all([
     fields.currencyCode ? db.currency.findUnique({ where: { code: fields.currencyCode }, select: { id: true } }) : null,
     fields.salespersonCode
@@ -121,30 +121,26 @@ async function checkReferences(
       : null,
   ]);
   if (fields.currencyCode && !currency) {
-    errors.currencyCode = [
-      `Currency ${fields.currencyCode} does not exist. Choose a currency from the Currencies list, or leave it blank for the local currency (LCY).`,
-    ];
+    errors.currencyCode = [serverMessage("errors.currencyMissing", { code: fields.currencyCode })];
   }
   if (fields.salespersonCode && !salesperson) {
-    errors.salespersonCode = [
-      `Salesperson ${fields.salespersonCode} does not exist. Choose one from the Salespeople list or leave it blank.`,
-    ];
+    errors.salespersonCode = [serverMessage("errors.salespersonMissing", { code: fields.salespersonCode })];
   }
   if (fields.primaryContactNo && !contact) {
-    errors.primaryContactNo = [`Contact ${fields.primaryContactNo} does not exist. Choose a contact of this customer.`];
+    errors.primaryContactNo = [serverMessage("errors.primaryContactMissing", { no: fields.primaryContactNo })];
   } else if (contact?.customerId && contact.customerId !== customerId) {
     errors.primaryContactNo = [
-      `Contact ${fields.primaryContactNo} belongs to customer ${contact.customer?.no}. Choose a contact of this customer.`,
+      serverMessage("errors.primaryContactElsewhere", { no: fields.primaryContactNo ?? "", customerNo: contact.customer?.no ?? "" }),
     ];
   }
   if (Object.keys(errors).length) {
-    throw new ActionError("invalid", "Some fields are not valid. Correct them and try again.", errors);
+    throw actionError("invalid", serverMessage("errors.invalidFields"), errors);
   }
 }
 
 function duplicateNo(no: string): ActionError {
-  const message = `Customer ${no} already exists. Enter another No., or leave it blank to use the next number.`;
-  return new ActionError("conflict", message, { no: [message] });
+  const message = serverMessage("errors.customerExists", { no });
+  return actionError("conflict", message, { no: [message] });
 }
 
 export async function createCustomer(db: Db, input: CustomerCreateInput): Promise<Customer> {
@@ -173,8 +169,8 @@ export async function createCustomer(db: Db, input: CustomerCreateInput): Promis
 export async function updateCustomer(db: Db, input: CustomerUpdateInput): Promise<Customer> {
   const { id, rowVersion, ...fields } = input;
   const current = await db.customer.findUnique({ where: { id }, select: { rowVersion: true } });
-  if (!current) throw new ActionError("not_found", "This customer no longer exists. It may have been deleted.");
-  if (current.rowVersion !== rowVersion) throw new ActionError("conflict", CUSTOMER_CHANGED_MESSAGE);
+  if (!current) throw actionError("not_found", serverMessage("errors.customerGone"));
+  if (current.rowVersion !== rowVersion) throw actionError("conflict", serverMessage("errors.customerChanged"));
   await checkReferences(db, fields, id);
   let count: number;
   try {
@@ -183,21 +179,18 @@ export async function updateCustomer(db: Db, input: CustomerUpdateInput): Promis
     if (isUniqueViolation(error) && fields.no) throw duplicateNo(fields.no);
     throw error;
   }
-  if (count === 0) throw new ActionError("conflict", CUSTOMER_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.customerChanged"));
   const updated = await db.customer.findUnique({ where: { id } });
-  if (!updated) throw new ActionError("not_found", "This customer no longer exists. It may have been deleted.");
+  if (!updated) throw actionError("not_found", serverMessage("errors.customerGone"));
   return updated;
 }
 
 export async function deleteCustomer(db: Db, input: CustomerDeleteInput): Promise<{ id: string; no: string }> {
   const current = await db.customer.findUnique({ where: { id: input.id }, select: { no: true, rowVersion: true } });
-  if (!current) throw new ActionError("not_found", "This customer no longer exists. It may have been deleted.");
+  if (!current) throw actionError("not_found", serverMessage("errors.customerGone"));
   const refusal = async () => {
     const contacts = await db.contact.count({ where: { customerId: input.id } });
-    return new ActionError(
-      "conflict",
-      `Customer ${current.no} cannot be deleted because it has ${contacts} contact${contacts === 1 ? "" : "s"}. Delete the contacts or move them to another customer first.`,
-    );
+    return actionError("conflict", serverMessage("errors.customerHasContacts", { no: current.no, count: contacts }));
   };
   if ((await db.contact.count({ where: { customerId: input.id } })) > 0) throw await refusal();
   let count: number;
@@ -209,6 +202,6 @@ export async function deleteCustomer(db: Db, input: CustomerDeleteInput): Promis
     if (isForeignKeyViolation(error)) throw await refusal();
     throw error;
   }
-  if (count === 0) throw new ActionError("conflict", CUSTOMER_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.customerChanged"));
   return { id: input.id, no: current.no };
 }

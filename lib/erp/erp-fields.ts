@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldLabel, fieldText } from "../actions/server-message.ts";
 
 // Field builders shared by the ERP schemas, so every message names the field the way the card shows it and every
 // maximum length matches prisma/schema.prisma.
@@ -10,9 +11,9 @@ export function text(label: string, max: number) {
   return z.preprocess(
     nullToEmpty,
     z
-      .string({ error: `${label} must be text.` })
+      .string({ error: fieldText("fields.mustBeText", { label: fieldLabel(label) }) })
       .trim()
-      .max(max, `${label} can be at most ${max} characters.`),
+      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) })),
   );
 }
 
@@ -20,11 +21,15 @@ export function requiredText(label: string, max: number) {
   return z.preprocess(
     nullToEmpty,
     z
-      .string({ error: (issue) => (issue.input === undefined ? `Enter ${label.toLowerCase()}.` : `${label} must be text.`) })
+      .string({ error: (issue) => (issue.input === undefined ? required(label) : fieldText("fields.mustBeText", { label: fieldLabel(label) })) })
       .trim()
-      .min(1, `Enter ${label.toLowerCase()}.`)
-      .max(max, `${label} can be at most ${max} characters.`),
+      .min(1, required(label))
+      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) })),
   );
+}
+
+function required(label: string): string {
+  return fieldText("fields.required", { label: fieldLabel(label, true) });
 }
 
 const CODE_PATTERN = /^[A-Z0-9][A-Z0-9._-]*$/;
@@ -34,22 +39,22 @@ export function code(label: string, max: number) {
   return z.preprocess(
     nullToEmpty,
     z
-      .string({ error: `${label} must be text.` })
+      .string({ error: fieldText("fields.mustBeText", { label: fieldLabel(label) }) })
       .trim()
       .toUpperCase()
-      .max(max, `${label} can be at most ${max} characters.`)
-      .refine((v) => v === "" || CODE_PATTERN.test(v), `${label} can contain only letters, digits, "-", "_" and ".".`),
+      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) }))
+      .refine((v) => v === "" || CODE_PATTERN.test(v), fieldText("fields.codeCharacters", { label: fieldLabel(label) })),
   );
 }
 
 export function requiredCode(label: string, max: number) {
-  return code(label, max).refine((v) => v !== "", `Enter ${label.toLowerCase()}.`);
+  return code(label, max).refine((v) => v !== "", required(label));
 }
 
 export function email(label: string, max: number) {
   return text(label, max).refine(
     (v) => v === "" || z.email().safeParse(v).success,
-    `${label} is not a valid e-mail address. Use the form name@example.com.`,
+    fieldText("fields.emailInvalid", { label: fieldLabel(label) }),
   );
 }
 
@@ -58,7 +63,7 @@ const PHONE_PATTERN = /^[+]?[0-9 ()./-]*$/;
 export function phone(label: string, max: number) {
   return text(label, max).refine(
     (v) => PHONE_PATTERN.test(v),
-    `${label} can contain only digits, spaces, "+", "-", "(", ")", "." and "/".`,
+    fieldText("fields.phoneCharacters", { label: fieldLabel(label) }),
   );
 }
 
@@ -73,10 +78,10 @@ export function amount(label: string, max: number) {
       return /^-?[0-9]+([.,][0-9]+)?$/.test(trimmed) ? Number(trimmed.replace(",", ".")) : Number.NaN;
     },
     z
-      .number({ error: `${label} must be a number, e.g. 10000 or 2500.50.` })
-      .min(0, `${label} cannot be negative.`)
-      .max(max, `${label} can be at most ${max.toLocaleString("en-US")}.`)
-      .refine((v) => Math.round(v * 100) === Number((v * 100).toFixed(6)), `${label} can have at most two decimals.`),
+      .number({ error: fieldText("fields.mustBeNumber", { label: fieldLabel(label) }) })
+      .min(0, fieldText("fields.notNegative", { label: fieldLabel(label) }))
+      .max(max, fieldText("fields.maxAmount", { label: fieldLabel(label), max }))
+      .refine((v) => Math.round(v * 100) === Number((v * 100).toFixed(6)), fieldText("fields.twoDecimals", { label: fieldLabel(label) })),
   );
 }
 
@@ -85,13 +90,13 @@ export const rowVersion = z.preprocess(
   (value) => (typeof value === "string" && /^[0-9]+$/.test(value.trim()) ? Number(value) : value),
   z
     .number({
-      error: "rowVersion is required: send the rowVersion of the record you read, so changes made meanwhile are not overwritten.",
+      error: fieldText("fields.rowVersionRequired"),
     })
-    .int("rowVersion must be a whole number.")
-    .min(1, "rowVersion must be 1 or more."),
+    .int(fieldText("fields.rowVersionWhole"))
+    .min(1, fieldText("fields.rowVersionMin")),
 );
 
-export const recordId = z.uuid({ error: "The record id is not valid." });
+export const recordId = z.uuid({ error: fieldText("fields.recordId") });
 
 /** Error map for strict objects: names the fields the API caller sent that the record does not have. */
 export function unknownFieldsMessage(issue: { code?: string; keys?: string[] }): string | undefined {

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import type { Db, Tx } from "../db/db-client.ts";
 
 // Business Central's default number series: a prefix, a fixed number of digits, increment by 10
@@ -17,9 +18,8 @@ export function seriesNumberAfter(series: NumberSeries, lastNo: string | null): 
   const last = lastNo ? Number(lastNo.slice(series.prefix.length)) : 0;
   const next = last + series.increment;
   if (String(next).length > series.digits) {
-    throw new ActionError("invalid", `The number series ${series.prefix} is used up. Enter a number yourself.`, {
-      no: [`The number series ${series.prefix} is used up. Enter a number yourself.`],
-    });
+    const message = serverMessage("errors.seriesUsedUp", { prefix: series.prefix });
+    throw actionError("invalid", message, { no: [message] });
   }
   return formatSeriesNumber(series, next);
 }

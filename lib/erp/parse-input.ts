@@ -1,11 +1,11 @@
 import type { z } from "zod";
-import { ActionError, fieldErrorsOf } from "../actions/action-result.ts";
+import { invalidInput } from "../actions/action-result.ts";
 
 /** Parses untrusted input; a violation becomes an ActionError("invalid") carrying field-level messages. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ActionError("invalid", "Some fields are not valid. Correct them and try again.", fieldErrorsOf(result.error));
+  throw invalidInput(result.error);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { renderText, serverMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Salesperson } from "../db/generated/client.ts";
 import { containsText } from "./list-query.ts";
@@ -9,9 +10,7 @@ import type {
   SalespersonUpdateInput,
 } from "./salesperson-schema.ts";
 
-export const SALESPERSON_CHANGED_MESSAGE =
-  "This salesperson was changed by someone else since you opened it. Reload to see the changes.";
-const GONE = "This salesperson no longer exists. It may have been deleted.";
+export const SALESPERSON_CHANGED_MESSAGE = renderText("en", serverMessage("errors.salespersonChanged"));
 
 /** Salespeople are a short list (tens of rows), so the list page shows them all, capped defensively. */
 export function listSalespeople(db: Db, query: { q?: string } = {}): Promise<Salesperson[]> {
@@ -31,35 +30,32 @@ export async function createSalesperson(db: Db, input: SalespersonCreateInput): 
     return await db.salesperson.create({ data: input });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const message = `Salesperson ${input.code} already exists. Enter another code.`;
-    throw new ActionError("conflict", message, { code: [message] });
+    const message = serverMessage("errors.salespersonExists", { code: input.code });
+    throw actionError("conflict", message, { code: [message] });
   }
 }
 
 export async function updateSalesperson(db: Db, input: SalespersonUpdateInput): Promise<Salesperson> {
   const { id, rowVersion, ...fields } = input;
   const current = await db.salesperson.findUnique({ where: { id }, select: { rowVersion: true } });
-  if (!current) throw new ActionError("not_found", GONE);
+  if (!current) throw actionError("not_found", serverMessage("errors.salespersonGone"));
   const { count } = await db.salesperson.updateMany({ where: { id, rowVersion }, data: fields });
-  if (count === 0) throw new ActionError("conflict", SALESPERSON_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.salespersonChanged"));
   const updated = await db.salesperson.findUnique({ where: { id } });
-  if (!updated) throw new ActionError("not_found", GONE);
+  if (!updated) throw actionError("not_found", serverMessage("errors.salespersonGone"));
   return updated;
 }
 
 export async function deleteSalesperson(db: Db, input: SalespersonDeleteInput): Promise<{ id: string; code: string }> {
   const current = await db.salesperson.findUnique({ where: { id: input.id }, select: { code: true } });
-  if (!current) throw new ActionError("not_found", GONE);
+  if (!current) throw actionError("not_found", serverMessage("errors.salespersonGone"));
   const used = await db.customer.count({ where: { salespersonCode: current.code } });
   if (used > 0) {
-    throw new ActionError(
-      "conflict",
-      `Salesperson ${current.code} cannot be deleted because ${used} customer${used === 1 ? " uses" : "s use"} it. Assign another salesperson to ${used === 1 ? "that customer" : "those customers"} first.`,
-    );
+    throw actionError("conflict", serverMessage("errors.salespersonInUse", { code: current.code, count: used }));
   }
   const { count } = await db.salesperson.deleteMany({
     where: { id: input.id, ...(input.rowVersion === undefined ? {} : { rowVersion: input.rowVersion }) },
   });
-  if (count === 0) throw new ActionError("conflict", SALESPERSON_CHANGED_MESSAGE);
+  if (count === 0) throw actionError("conflict", serverMessage("errors.salespersonChanged"));
   return { id: input.id, code: current.code };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z, ZodError } from "zod";
 import { ActionError, fieldErrorsOf, type ActionErrorCode } from "../actions/action-result.ts";
+import { inEnglish } from "../actions/message-locale.ts";
 import { userForApiToken } from "../auth/api-tokens.ts";
 import { assertPermission, getSessionUser, type SessionUser } from "../auth/authorize.ts";
 import type { Permission } from "../auth/permissions.ts";
@@ -52,7 +53,8 @@ export function apiRoute<RouteParams = unknown>(
       if (params && Object.values(params).some((v) => typeof v === "string" && v.includes("\u0000"))) {
         return apiError("not_found", "No record has that key: a key cannot contain a NUL character.", undefined, requestId);
       }
-      const response = await handler({ user, request, requestId }, { params: Promise.resolve(params) });
+      // The API answers in English whatever the token owner's language: its messages are for programs and logs.
+      const response = await inEnglish(() => handler({ user, request, requestId }, { params: Promise.resolve(params) }));
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { DataverseClient } from "../dataverse/dataverse-client.ts";
 import { DataverseError } from "../dataverse/dataverse-error.ts";
@@ -85,7 +86,7 @@ function auditView(row: DataverseConnection) {
 export async function saveConnection(db: Db, actor: AuditActor, input: ConnectionInput): Promise<ConnectionView> {
   const row = await currentRow(db);
   const secret = input.clientSecret.trim();
-  if (!row && !secret) throw new ActionError("invalid", "Enter the client secret.", { clientSecret: ["Enter the client secret."] });
+  if (!row && !secret) throw actionError("invalid", serverMessage("errors.enterClientSecret"), { clientSecret: [serverMessage("errors.enterClientSecret")] });
   const isEmulator = (row?.isEmulator && normalizeUrl(row.environmentUrl) === normalizeUrl(input.environmentUrl)) || isEmulatorUrl(input.environmentUrl);
   const data = {
     environmentUrl: input.environmentUrl,
@@ -104,7 +105,7 @@ export async function saveConnection(db: Db, actor: AuditActor, input: Connectio
     // A changed connection has not been tested yet.
     data: { ...data, rowVersion: { increment: 1 }, lastTestAt: null, lastTestOk: null, lastTestMessage: null },
   });
-  if (changed.count === 0) throw new ActionError("conflict", "The connection was changed by someone else since you opened the page. Reload the page and enter your change again.");
+  if (changed.count === 0) throw actionError("conflict", serverMessage("errors.connectionChanged"));
   const after = (await db.dataverseConnection.findUniqueOrThrow({ where: { id: row.id } }));
   await writeAuditEntry(db, actor, { action: "connection.update", entityType: "DataverseConnection", entityId: row.id, before: auditView(row), after: { ...auditView(after), secretChanged: Boolean(secret) } });
   return toView(after);
@@ -129,7 +130,7 @@ function failureMessage(error: unknown): string {
 /** Token + WhoAmI with the saved settings; the result is stored on the row and returned. */
 export async function testConnection(db: Db, actor: AuditActor): Promise<TestResult> {
   const row = await currentRow(db);
-  if (!row) throw new ActionError("not_found", "There is no Dataverse connection yet. Enter the settings and save them first.");
+  if (!row) throw actionError("not_found", serverMessage("errors.noConnection"));
   let result: TestResult;
   try {
     // A fresh client with few retries: a test should answer within seconds, not back off for minutes.
@@ -149,7 +150,7 @@ export async function testConnection(db: Db, actor: AuditActor): Promise<TestRes
 
 export async function setConnectionEnabled(db: Db, actor: AuditActor, isEnabled: boolean): Promise<ConnectionView> {
   const row = await currentRow(db);
-  if (!row) throw new ActionError("not_found", "There is no Dataverse connection yet. Enter the settings and save them first.");
+  if (!row) throw actionError("not_found", serverMessage("errors.noConnection"));
   const updated = await db.dataverseConnection.update({ where: { id: row.id }, data: { isEnabled, rowVersion: { increment: 1 } } });
   await writeAuditEntry(db, actor, { action: isEnabled ? "connection.enable" : "connection.disable", entityType: "DataverseConnection", entityId: row.id, before: { isEnabled: row.isEnabled }, after: { isEnabled } });
   return toView(updated);

@@ -1,11 +1,11 @@
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { normalizeGuid } from "../dataverse/odata-query.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Coupling, Prisma } from "../db/generated/client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
 import { isUniqueViolation } from "../erp/prisma-errors.ts";
-import { ERP_TABLE_NOUNS } from "./field-catalog.ts";
 import { agreedSnapshot, type DataverseRecord } from "./field-transfer.ts";
 import { addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
 import {
@@ -133,7 +133,7 @@ export async function checkCoupling(deps: OperationDeps, mapping: LoadedMapping,
     );
   }
   const dataverse = await fetchDataverseRecord(client, entity, dataverseId);
-  if (!dataverse) throw new ActionError("not_found", `The Dataverse ${entity} ${dataverseId} does not exist.`);
+  if (!dataverse) throw actionError("not_found", serverMessage("errors.dataverseRecordMissing", { entity, id: dataverseId }));
   const taken = await db.coupling.findUnique({ where: { dataverseEntity_dataverseId: { dataverseEntity: entity, dataverseId } } });
   if (taken) {
     const holder = await erpRecordOfCoupling(db, taken);
@@ -205,7 +205,7 @@ export async function coupleRecord(deps: OperationDeps, actor: AuditActor, input
 export async function prepareCouple(deps: OperationDeps, input: Pick<CoupleInput, "table" | "erpId" | "dataverseId" | "syncAfterCoupling">) {
   const mapping = await mappingForTable(deps.db, input.table);
   const erp = await findErpRecord(deps.db, input.table, input.erpId);
-  if (!erp) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[input.table]} no longer exists.`);
+  if (!erp) throw actionError("not_found", serverMessage("errors.recordGone", { record: { key: `recordNouns.${input.table}` } }));
   const direction = syncAfterDirection(mapping, input.syncAfterCoupling);
   const check = await checkCoupling(deps, mapping, erp, input.dataverseId);
   return { check, direction };
@@ -245,7 +245,7 @@ export type CreateNewInput = { table: ErpTable; erpId: string; trigger?: SyncJob
 export async function prepareCreateNew(deps: OperationDeps, input: Pick<CreateNewInput, "table" | "erpId">) {
   const mapping = await mappingForTable(deps.db, input.table);
   const erp = await findErpRecord(deps.db, input.table, input.erpId);
-  if (!erp) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[input.table]} no longer exists.`);
+  if (!erp) throw actionError("not_found", serverMessage("errors.recordGone", { record: { key: `recordNouns.${input.table}` } }));
   if (mapping.row.direction === "FROM_INTEGRATION_TABLE") {
     throw new UnprocessableError(`The mapping ${mapping.row.name} only gets data from Dataverse, so it cannot create the ${erpName(input.table, erp)} in Dataverse.`);
   }
@@ -354,7 +354,7 @@ export async function listCouplings(
 ): Promise<{ items: CouplingView[]; total: number; page: number; pageSize: number }> {
   let erpIds: string[] | undefined;
   if (query.no) {
-    if (!query.table) throw new ActionError("invalid", "Give the table together with the record number.", { table: ["Required with no."] });
+    if (!query.table) throw actionError("invalid", serverMessage("errors.tableWithNo"), { table: [serverMessage("errors.tableWithNoField")] });
     const record = await findErpRecordByKey(db, query.table, query.no);
     erpIds = record ? [record.id] : [];
   }

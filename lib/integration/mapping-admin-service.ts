@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError } from "../actions/action-result.ts";
+import { renderText, serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db } from "../db/db-client.ts";
 import type { MappingStatus, SyncDirection, ErpTable } from "../db/generated/enums.ts";
@@ -59,7 +60,7 @@ export async function listMappingOverview(db: Db, now = new Date()): Promise<Map
 export async function setMappingPaused(db: Db, actor: AuditActor, name: string, isPaused: boolean): Promise<MappingStatus> {
   const key = name.trim().toUpperCase();
   const row = await db.integrationTableMapping.findUnique({ where: { name: key } });
-  if (!row) throw new ActionError("not_found", `There is no table mapping named ${key}.`);
+  if (!row) throw actionError("not_found", serverMessage("errors.noMappingNamed", { name: key }));
   const status: MappingStatus = isPaused ? "PAUSED" : "READY";
   if (row.status === status) return status;
   await db.integrationTableMapping.update({ where: { id: row.id }, data: { status, rowVersion: { increment: 1 } } });
@@ -75,14 +76,14 @@ export function filterFieldsOf(side: "erp" | "dataverse", erpTable: ErpTable, da
 export async function countFilterMatches(deps: OperationDeps, name: string, side: "erp" | "dataverse", filter: unknown): Promise<number> {
   const key = name.trim().toUpperCase();
   const row = await deps.db.integrationTableMapping.findUnique({ where: { name: key } });
-  if (!row) throw new ActionError("not_found", `There is no table mapping named ${key}.`);
+  if (!row) throw actionError("not_found", serverMessage("errors.noMappingNamed", { name: key }));
   const fields = filterFieldsOf(side, row.erpTable, row.dataverseEntity);
   const parsed = tableFilterSchema(fields).safeParse(filter);
   if (!parsed.success) {
     const prefix = side === "erp" ? "tableFilter" : "integrationTableFilter";
     const fieldErrors: Record<string, string[]> = {};
     for (const issue of parsed.error.issues) (fieldErrors[[prefix, ...issue.path.map(String)].join(".")] ??= []).push(issue.message);
-    throw new ActionError("invalid", "The filter is not complete yet.", fieldErrors);
+    throw new ActionError("invalid", renderText("en", serverMessage("errors.filterIncomplete")), fieldErrors, { message: serverMessage("errors.filterIncomplete") });
   }
   if (side === "erp") return erpDelegate(deps.db, row.erpTable).count({ where: toPrismaWhere(parsed.data, fields) });
   const def = entityDefOf(row.dataverseEntity);

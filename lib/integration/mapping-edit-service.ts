@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db } from "../db/db-client.ts";
 import type { IntegrationFieldMapping, IntegrationTableMapping, Prisma } from "../db/generated/client.ts";
@@ -78,7 +79,7 @@ export type MappingPatch = z.output<typeof mappingPatchSchema>;
 
 export async function patchMapping(db: Db, actor: AuditActor, name: string, patch: MappingPatch): Promise<MappingDetail> {
   const current = await db.integrationTableMapping.findUnique({ where: { name: name.trim().toUpperCase() }, include: { fieldMappings: { orderBy: { sortOrder: "asc" } } } });
-  if (!current) throw new ActionError("not_found", `There is no table mapping named ${name.trim().toUpperCase()}.`);
+  if (!current) throw actionError("not_found", serverMessage("errors.noMappingNamed", { name: name.trim().toUpperCase() }));
   const others = await db.integrationTableMapping.findMany({ select: { name: true, erpTable: true, dataverseEntity: true, dependencies: true } });
   const { rowVersion, ...changes } = patch;
   const merged = {
@@ -110,6 +111,11 @@ export async function patchMapping(db: Db, actor: AuditActor, name: string, patc
       where: { id: current.id, rowVersion },
       data: {
         direction: parsed.direction,
+        // A To-only mapping's link was read for deletions only: a mapping that now gets data starts with a full read.
+        ...(current.direction === "TO_INTEGRATION_TABLE" && parsed.direction !== current.direction ? { dataverseDeltaLink: null, dataverseModifiedOnWatermark: null } : {}),
+        // Likewise a From-only mapping's ERP watermark was moved for deletions only: one that now sends data reads
+        // every ERP change (records unchanged since their last synchronization cost no Dataverse request).
+        ...(current.direction === "FROM_INTEGRATION_TABLE" && parsed.direction !== current.direction ? { erpWatermark: 0n } : {}),
         tableFilter: parsed.tableFilter as Prisma.InputJsonValue,
         integrationTableFilter: parsed.integrationTableFilter as Prisma.InputJsonValue,
         syncOnlyCoupledRecords: parsed.syncOnlyCoupledRecords,
@@ -123,7 +129,7 @@ export async function patchMapping(db: Db, actor: AuditActor, name: string, patc
         rowVersion: { increment: 1 },
       },
     });
-    if (updated.count === 0) throw new ActionError("conflict", `The mapping ${current.name} was changed by someone else since you read it. Reload it and apply your change again.`);
+    if (updated.count === 0) throw actionError("conflict", serverMessage("errors.mappingChanged", { name: current.name }));
     if (changes.fieldMappings !== undefined) {
       await tx.integrationFieldMapping.deleteMany({ where: { mappingId: current.id } });
       await tx.integrationFieldMapping.createMany({

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db, Tx } from "../db/db-client.ts";
 import type { Prisma } from "../db/generated/client.ts";
@@ -85,7 +86,7 @@ export async function ensureDefaultMappings(db: Db): Promise<void> {
  */
 export async function restoreDefaultMapping(db: Db, name: string, actor: AuditActor): Promise<void> {
   const def = defaultTableMapping(name.trim().toUpperCase());
-  if (!def) throw new ActionError("not_found", `${name} is not one of the default mappings, so it has no default setup to restore.`);
+  if (!def) throw actionError("not_found", serverMessage("errors.noDefaultSetup", { name }));
   await db.$transaction(async (tx) => {
     const current = await tx.integrationTableMapping.findUnique({ where: { name: def.name }, include: { fieldMappings: true } });
     if (!current) {

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { DataverseError } from "../dataverse/dataverse-error.ts";
 import type { Db } from "../db/db-client.ts";
@@ -175,16 +176,16 @@ const allows = (mappingDirection: string, direction: RunDirection) => mappingDir
 export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, input: SyncErrorActionInput): Promise<SyncErrorActionResult> {
   const { db } = deps;
   const needsIds = input.action !== "retryAll" && input.action !== "findForDeleted";
-  if (needsIds && (!input.ids || input.ids.length === 0)) throw new ActionError("invalid", "Choose at least one error.", { ids: ["Choose at least one error."] });
+  if (needsIds && (!input.ids || input.ids.length === 0)) throw actionError("invalid", serverMessage("errors.chooseError"), { ids: [serverMessage("errors.chooseError")] });
   if (input.action === "synchronize" && !input.version) {
-    throw new ActionError("invalid", "Choose which version to keep: the ERP data or the Dataverse data.", { version: ["Choose erp or dataverse."] });
+    throw actionError("invalid", serverMessage("errors.chooseVersion"), { version: [serverMessage("errors.chooseVersionField")] });
   }
   const scope: Prisma.CouplingWhereInput = {
     AND: [input.ids?.length ? { id: { in: input.ids } } : {}, input.mapping ? { mapping: { name: input.mapping.toUpperCase() } } : {}, input.action === "retryAll" ? IN_ERROR : {}],
   };
   if (input.ids?.length) {
     const found = await db.coupling.count({ where: { id: { in: input.ids } } });
-    if (found === 0) throw new ActionError("not_found", "None of the chosen errors exist any more. Reload the errors page.");
+    if (found === 0) throw actionError("not_found", serverMessage("errors.errorsGone"));
   }
   const items = await loadCouplings(deps, scope);
   const trigger = "MANUAL" as const;

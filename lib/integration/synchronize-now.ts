@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
 import { ERP_KEY_FIELDS, ERP_TABLE_NOUNS } from "./field-catalog.ts";
@@ -35,7 +36,7 @@ export type RecordRecommendation =
 export async function recommendForRecord(deps: OperationDeps, input: { table: ErpTable; erpId: string }): Promise<RecordRecommendation> {
   const mapping = await mappingForTable(deps.db, input.table);
   const erp = await findErpRecord(deps.db, input.table, input.erpId);
-  if (!erp) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[input.table]} no longer exists.`);
+  if (!erp) throw actionError("not_found", serverMessage("errors.recordGone", { record: { key: `recordNouns.${input.table}` } }));
   const name = `${ERP_TABLE_NOUNS[input.table]} ${erpKeyOf(input.table, erp)}`;
   const coupling = await deps.db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: input.table, erpId: erp.id } } });
   if (!coupling) return { isCoupled: false, message: `The ${name} record is not coupled to Dataverse. Do you want to create a coupling?` };
@@ -51,7 +52,7 @@ export async function recommendForRecord(deps: OperationDeps, input: { table: Er
     };
     return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: false, recommendation: fallback, message: `The Dataverse record coupled to the ${name} no longer exists. Use Restore Records or Delete Coupling.` };
   }
-  const { resolveLookup } = await compareRecords(deps.db, mapping, erp, dataverse);
+  const { resolveLookup } = await compareRecords(deps.db, mapping, erp, dataverse, deps.client);
   const recommendation = recommendSyncDirection({ mapping: mapping.policy, fieldMappings: mapping.fieldMappings, erp, dataverse, snapshot: coupling.snapshot, resolveLookup });
   return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: true, recommendation, message: promptOf(name, recommendation) };
 }
@@ -82,7 +83,7 @@ export async function planSynchronizeNow(deps: OperationDeps, input: Synchronize
   const mapping = await mappingForTable(db, input.table);
   const noun = ERP_TABLE_NOUNS[input.table];
   const ids = [...new Set(input.erpIds)];
-  if (ids.length === 0) throw new ActionError("invalid", "Choose at least one record.", { nos: ["Choose at least one record."] });
+  if (ids.length === 0) throw actionError("invalid", serverMessage("errors.chooseRecord"), { nos: [serverMessage("errors.chooseRecord")] });
   const isBulk = ids.length > 1;
   const options = optionsOf(mapping);
   let choice: SyncNowChoice;
@@ -94,11 +95,11 @@ export async function planSynchronizeNow(deps: OperationDeps, input: Synchronize
       });
     }
     if (isBulk && choice === "merge") {
-      throw new ActionError("invalid", "Several records are synchronized in one direction: choose toDataverse or fromDataverse.", { direction: ["Choose toDataverse or fromDataverse for several records."] });
+      throw actionError("invalid", serverMessage("errors.chooseDirection"), { direction: [serverMessage("errors.chooseDirectionField")] });
     }
   } else if (isBulk) {
     if (options.length > 1) {
-      throw new ActionError("invalid", "Several records are synchronized in one direction: choose toDataverse or fromDataverse.", { direction: ["Choose toDataverse or fromDataverse for several records."] });
+      throw actionError("invalid", serverMessage("errors.chooseDirection"), { direction: [serverMessage("errors.chooseDirectionField")] });
     }
     choice = options[0];
   } else {

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db } from "../db/db-client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
@@ -16,7 +17,7 @@ export async function deleteCoupling(db: Db, actor: AuditActor, input: { table: 
   const record = await findErpRecord(db, input.table, input.erpId);
   const coupling = await db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: input.table, erpId: input.erpId } }, include: { mapping: { select: { name: true } } } });
   const no = record ? erpKeyOf(input.table, record) : input.erpId;
-  if (!coupling) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[input.table]} ${no} is not coupled.`);
+  if (!coupling) throw actionError("not_found", serverMessage("errors.recordNotCoupled", { record: { key: `recordNouns.${input.table}` }, no }));
   await db.$transaction(async (tx) => {
     await tx.coupling.delete({ where: { id: coupling.id } });
     await writeAuditEntry(tx, actor, {

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { ActionError, fieldErrorsOf, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
+import { invalidInput, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
 import { requirePermission } from "../../../lib/auth/authorize.ts";
 import {
   changeRoleSchema,
@@ -29,7 +29,7 @@ import { getDb } from "../../../lib/db/db-client.ts";
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  throw new ActionError("invalid", "Some fields are not valid. Correct them and try again.", fieldErrorsOf(parsed.error));
+  throw invalidInput(parsed.error);
 }
 
 // Outside a request (tests, API routes calling actions) there is no page cache to refresh.

@@ -1,7 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { ActionError, type ActionResult } from "../../../../lib/actions/action-result.ts";
+import { actionError, type ActionResult } from "../../../../lib/actions/action-result.ts";
+import { serverMessage } from "../../../../lib/actions/server-message.ts";
 import { runAction as run } from "../run-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
@@ -17,7 +18,7 @@ export async function startFullSyncAction(input: unknown): Promise<ActionResult<
       let mappingIds: string[] | undefined;
       if (names?.length) {
         const rows = await getDb().integrationTableMapping.findMany({ where: { name: { in: names.map((n) => n.toUpperCase()) } }, select: { id: true } });
-        if (rows.length === 0) throw new ActionError("not_found", "None of the chosen mappings exist any more. Reload the page.");
+        if (rows.length === 0) throw actionError("not_found", serverMessage("errors.mappingsGone"));
         mappingIds = rows.map((r) => r.id);
       }
       await enqueue("full-sync", { mappingIds, requestedById: user.id });

@@ -1,7 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { ActionError, type ActionResult } from "../../../../lib/actions/action-result.ts";
+import { actionError, type ActionResult } from "../../../../lib/actions/action-result.ts";
+import { serverMessage } from "../../../../lib/actions/server-message.ts";
 import { runAction as run } from "../run-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
@@ -43,7 +44,7 @@ export async function compareCouplingAction(input: unknown): Promise<ActionResul
     const { id } = z.strictObject({ id: z.uuid({ error: "Choose an error." }) }).parse(input);
     const db = getDb();
     const coupling = await db.coupling.findUnique({ where: { id } });
-    if (!coupling) throw new ActionError("not_found", "The error no longer exists: it was resolved in the meantime. Reload the page.");
+    if (!coupling) throw actionError("not_found", serverMessage("errors.errorResolved"));
     const conflicts = Array.isArray(coupling.conflict) ? (coupling.conflict as { key: string; label: string; dataverseLabel: string; base: { e: unknown } | null; erp: unknown; dataverse: unknown }[]) : [];
     const snapshot = (coupling.snapshot ?? {}) as Record<string, { e?: unknown; d?: unknown } | undefined>;
     const mapping = await loadMappingById(db, coupling.mappingId);

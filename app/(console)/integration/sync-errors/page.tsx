@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import "../../../../components/integration/integration-admin.css";
 import { SyncErrorList } from "../../../../components/integration/sync-error-list.tsx";
@@ -9,6 +9,7 @@ import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
 import { DataverseError } from "../../../../lib/dataverse/dataverse-error.ts";
 import { DataverseNotConfiguredError, getDataverseClient } from "../../../../lib/integration/dataverse-connection.ts";
+import { localizeEngineMessage } from "../../../../lib/integration/engine-messages.ts";
 import { listSyncErrors } from "../../../../lib/integration/sync-errors-service.ts";
 import { compareCouplingAction, resolveSyncErrorsAction } from "./actions.ts";
 
@@ -50,13 +51,17 @@ export default async function SyncErrorsPage({ searchParams }: { searchParams: P
     problem = t("integrationAdmin.errors.existsUnknown");
     result = await listSyncErrors({ db, client: client as never }, { ...query, checkDataverse: false });
   }
+  // Engine messages are stored in English; the page shows them in the reader's language.
+  const locale = await getLocale();
+  const rows = result.items.map((row) => ({ ...row, message: localizeEngineMessage(locale, row.message) }));
+  const groups = result.groups.map((group) => ({ ...group, message: localizeEngineMessage(locale, group.message) }));
   return (
     <main className="page ia-page">
       <PageHeader title={t("integration.coupledDataSynchronizationErrors")} subtitle={t("integrationAdmin.errors.subtitle")} />
       {problem && <p role="note" className="read-only-note">{problem}</p>}
       <SyncErrorList
-        rows={result.items}
-        groups={result.groups}
+        rows={rows}
+        groups={groups}
         total={result.total}
         page={result.page}
         pageSize={result.pageSize}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import "../../../../../components/integration/integration-admin.css";
@@ -9,6 +9,7 @@ import { formatDateTime } from "../../../../../components/format.ts";
 import { PageHeader } from "../../../../../components/page-header.tsx";
 import { pageUser } from "../../../../../lib/auth/page-guard.ts";
 import { getDb } from "../../../../../lib/db/db-client.ts";
+import { localizeEngineMessage } from "../../../../../lib/integration/engine-messages.ts";
 import { getJobDetail } from "../../../../../lib/integration/job-queries.ts";
 
 export const dynamic = "force-dynamic";
@@ -23,6 +24,7 @@ export default async function SyncJobPage({ params }: { params: Promise<{ id: st
   const { isAllowed } = await pageUser(`/integration/sync-jobs/${id}`, "integration.read");
   const t = await getTranslations();
   const format = await getFormatter();
+  const locale = await getLocale();
   if (!isAllowed) return <main className="page ia-page"><p role="alert" className="form-error">{t("integrationAdmin.notAllowed")}</p></main>;
   if (!z.uuid().safeParse(id).success) notFound();
   const job = await getJobDetail(getDb(), id);
@@ -47,7 +49,7 @@ export default async function SyncJobPage({ params }: { params: Promise<{ id: st
           <div><dt>{tj("records")}</dt><dd>{format.number(job.records)}</dd></div>
         </dl>
         {isActive && <ProgressBar label={tj("progress")} done={job.progress.done} total={job.progress.total} etaSeconds={job.progress.etaSeconds} />}
-        {job.message && <p className="ia-message">{job.message}</p>}
+        {job.message && <p className="ia-message">{localizeEngineMessage(locale, job.message)}</p>}
       </section>
       <section className="ia-section" aria-labelledby="job-errors">
         <h2 id="job-errors">{tj("errorsHeading", { count: job.errors.length })}</h2>
@@ -71,7 +73,7 @@ export default async function SyncJobPage({ params }: { params: Promise<{ id: st
                     <td>{e.source.ref ?? `${e.source.table} ${e.source.id ?? ""}`}</td>
                     <td>{e.destination.ref ?? (e.destination.table ? `${e.destination.table} ${e.destination.id ?? ""}` : "—")}</td>
                     <td><Badge tone="error">{t(`integrationAdmin.errors.classes.${e.errorClass}`)}</Badge></td>
-                    <td className="ia-message">{e.message}</td>
+                    <td className="ia-message">{localizeEngineMessage(locale, e.message)}</td>
                     <td>{formatDateTime(format, new Date(e.at))}</td>
                   </tr>
                 ))}

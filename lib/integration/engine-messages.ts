@@ -1,0 +1,70 @@
+import { CATALOGS } from "../../i18n/catalogs.ts";
+import type { Locale } from "../../i18n/locales.ts";
+import { renderText, type MessageParam, type ServerMessageKey } from "../actions/server-message.ts";
+
+// The engine writes its messages in English (the database, the API, error signatures and the "same error twice" rule
+// all work on that text). For people they are shown in their language: each stored message is recognised against
+// the English wording of the `serverMessages.engine` catalog, parts included (a failure lists the reasons of each
+// field), and rendered again from the catalog. Text that no wording matches — rows written before a wording changed,
+// Dataverse's own messages — is shown as stored.
+
+type Template = { key: ServerMessageKey; pattern: RegExp; names: string[]; literalLength: number };
+
+const MAX_DEPTH = 4;
+
+/** Parameters that may hold whole sentences or lists; any other stays within one clause, so a fragment's wording
+ * cannot claim a whole message. */
+const SENTENCE_PARAMS = new Set(["reason", "reasons", "detail", "advice", "steps", "parents"]);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function compile(key: string, english: string): Template {
+  const names: string[] = [];
+  let source = "";
+  let literalLength = 0;
+  for (const [index, part] of english.split(/\{(\w+)\}/).entries()) {
+    if (index % 2 === 1) {
+      names.push(part);
+      source += `(?<${part}>${SENTENCE_PARAMS.has(part) ? "[\\s\\S]+?" : "(?:(?!\\. |; )[\\s\\S])+?"})`;
+    } else {
+      source += escapeRegExp(part);
+      literalLength += part.length;
+    }
+  }
+  return { key: `engine.${key}` as ServerMessageKey, pattern: new RegExp(`^${source}$`), names, literalLength };
+}
+
+// Most specific wording first, so a short fragment never claims a whole sentence.
+const TEMPLATES: Template[] = Object.entries(CATALOGS.en.serverMessages.engine)
+  .map(([key, english]) => compile(key, english))
+  .sort((a, b) => b.literalLength - a.literalLength);
+
+/** Parameters that hold several fragments joined by "; ". */
+const LIST_PARAMS = new Set(["reasons"]);
+
+function localizeFragment(locale: Locale, english: string, depth: number): string {
+  if (depth > MAX_DEPTH) return english;
+  for (const template of TEMPLATES) {
+    const match = template.pattern.exec(english);
+    if (!match) continue;
+    const params: Record<string, MessageParam> = {};
+    for (const name of template.names) {
+      const value = match.groups?.[name] ?? "";
+      params[name] = LIST_PARAMS.has(name)
+        ? value.split("; ").map((part) => localizeFragment(locale, part, depth + 1)).join("; ")
+        : localizeFragment(locale, value, depth + 1);
+    }
+    return renderText(locale, { key: template.key, params });
+  }
+  return english;
+}
+
+/** An engine message (stored in English) in the reader's language; unrecognised text is returned unchanged. */
+export function localizeEngineMessage(locale: Locale, english: string): string;
+export function localizeEngineMessage(locale: Locale, english: string | null): string | null;
+export function localizeEngineMessage(locale: Locale, english: string | null): string | null {
+  if (english === null || locale === "en") return english;
+  return localizeFragment(locale, english, 0);
+}
