@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { BatchItem, BatchOperation } from "./batch-builder.ts";
 import { executeBatch, type BatchOperationResult, type BatchOptions } from "./batch-executor.ts";
 import { parseDataverseConfig, webApiBase, type DataverseConfig, type DataverseConfigInput } from "./dataverse-config.ts";
@@ -64,6 +65,15 @@ export type AttributeInfo = {
 
 export type CallOptions = { signal?: AbortSignal };
 
+/** Web API requests sent inside one `countRequests` scope (retries included, token requests not), like `stats.requests`. */
+export type RequestTally = { requests: number };
+
+type TallyScope = { client: DataverseClient; tally: RequestTally };
+
+// One client serves every run of a worker at once, so a delta of its global counter would also count the requests of
+// the runs next to it. A scope follows the async calls of the code it wraps, whatever they run concurrently with.
+const tallyScopes = new AsyncLocalStorage<readonly TallyScope[]>();
+
 export type DataverseClientOptions = {
   tokenProvider?: TokenProvider;
   fetch?: FetchLike;
@@ -76,17 +86,31 @@ export class DataverseClient {
 
   constructor(config: DataverseConfigInput, options: DataverseClientOptions = {}) {
     this.config = parseDataverseConfig(config);
+    const send = options.fetch ?? fetch;
     this.http = new DataverseHttp({
       webApiBase: webApiBase(this.config),
       tokenProvider: options.tokenProvider ?? createMsalTokenProvider(this.config),
       limits: this.config.limits,
-      fetch: options.fetch,
+      // Every Web API request (and retry) goes through this fetch right where stats.requests counts it.
+      fetch: (url, init) => {
+        for (const scope of tallyScopes.getStore() ?? []) if (scope.client === this) scope.tally.requests += 1;
+        return send(url, init);
+      },
       onRetry: options.onRetry,
     });
   }
 
   get stats(): DataverseStats {
     return this.http.stats;
+  }
+
+  /**
+   * Runs `work` and counts in `tally` the requests this client sends on its behalf — exactly those, even while other
+   * work uses the same client concurrently. Scopes nest: an enclosing scope counts the inner scope's requests too.
+   */
+  countRequests<T>(tally: RequestTally, work: () => Promise<T>): Promise<T> {
+    const outer = tallyScopes.getStore() ?? [];
+    return tallyScopes.run([...outer, { client: this, tally }], work);
   }
 
   // --- single-record operations -------------------------------------------------------------------------------

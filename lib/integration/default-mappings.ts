@@ -34,7 +34,10 @@ export type DefaultConfigTemplate = {
   values: Record<string, string | number | boolean | null>;
 };
 
-/** A code-level hook (row 2 of SYNC-SEMANTICS): couple an uncoupled record to the one uncoupled record with the same key. */
+/**
+ * A code-level hook (row 2 of SYNC-SEMANTICS): couple an uncoupled record to the one uncoupled record with the same key
+ * — in either pass of the mapping itself, and on the fly when another mapping's lookup meets an uncoupled record of it.
+ */
 export type NaturalMatchRule = { erpField: string; dataverseAttribute: string; isCaseSensitive: boolean };
 
 export type DefaultTableMapping = TableMappingDef & {

@@ -46,6 +46,43 @@ export function parseSnapshot(json: unknown): Snapshot {
   return out;
 }
 
+// A reserved key of Coupling.snapshot (field keys always contain ":"): the lookups a pass wrote empty under Clear Value
+// on Failed Sync, each with that pass. Their entries stay {e: null, d: null} — the source's value counts as a change,
+// the cleared side's blank does not — and the mark lets the run find the pair again once a parent couples
+// (cleared-lookups.ts), since nothing else about the pair changes then.
+export const CLEARED_LOOKUPS_KEY = "~cleared";
+
+export type ClearedMarks = Record<string, PassDirection>;
+
+/** The cleared-lookup marks of a stored Coupling.snapshot. */
+export function clearedMarks(json: unknown): ClearedMarks {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return {};
+  const marks = (json as Record<string, unknown>)[CLEARED_LOOKUPS_KEY];
+  if (typeof marks !== "object" || marks === null || Array.isArray(marks)) return {};
+  const out: ClearedMarks = {};
+  for (const [key, pass] of Object.entries(marks)) if (pass === "TO_INTEGRATION_TABLE" || pass === "FROM_INTEGRATION_TABLE") out[key] = pass;
+  return out;
+}
+
+/**
+ * The snapshot to store with its marks: the lookups `cleared` now by `pass`, plus earlier marks whose field is still
+ * blank on both sides in the new snapshot (not sent yet) and whose source still holds a value (`isHeld`, when known).
+ * A mark whose field got a value, or whose source was emptied meanwhile, is dropped.
+ */
+export function withClearedMarks(
+  snapshot: Snapshot,
+  previous: ClearedMarks,
+  cleared: readonly string[],
+  pass: PassDirection,
+  isHeld: (key: string, pass: PassDirection) => boolean = () => true,
+): Record<string, unknown> {
+  const marks: ClearedMarks = {};
+  const blank = (key: string) => snapshot[key] !== undefined && snapshot[key].e === null && snapshot[key].d === null;
+  for (const [key, markPass] of Object.entries(previous)) if (blank(key) && isHeld(key, markPass)) marks[key] = markPass;
+  for (const key of cleared) if (blank(key)) marks[key] = pass;
+  return Object.keys(marks).length > 0 ? { ...snapshot, [CLEARED_LOOKUPS_KEY]: marks } : snapshot;
+}
+
 // ───────────── lookups ─────────────
 
 export type LookupQuery = {
@@ -57,7 +94,8 @@ export type LookupQuery = {
   value: string;
 };
 
-export type LookupParent = { noun: string; ref: string };
+/** The parent named by its human key (ERP No./Code, Dataverse primary name or natural key); `advice`: what to do, when more than "couple it". */
+export type LookupParent = { noun: string; ref: string; advice?: string };
 
 export type LookupAnswer =
   | { status: "coupled"; value: string }

@@ -127,3 +127,36 @@ export async function writeRecordLogs(db: Db, jobId: string, lines: RecordLogInp
     jobId,
   );
 }
+
+/**
+ * The job rows of automatic runs that found nothing to do (BC keeps such job-queue entries from flooding the log):
+ * a schedule or a delta poll fires every minute whether or not anything changed. Errors, record lines, a message or
+ * any counter make a row worth keeping.
+ */
+function quietJobWhere(): Prisma.SyncJobWhereInput {
+  return {
+    type: "SYNCHRONIZATION",
+    trigger: { in: ["SCHEDULE", "DATAVERSE_CHANGE"] },
+    status: "SUCCEEDED",
+    progressDone: 0,
+    message: null,
+    ...emptyCounters(),
+    errors: { none: {} },
+    records: { none: {} },
+  };
+}
+
+/** After a quiet pass: the earlier quiet rows of the same mapping and direction go, only the newest stays for now. */
+export async function pruneQuietJobs(db: Db, input: { mappingId: string; direction: SyncJobDirection; keepJobId: string }): Promise<number> {
+  const result = await db.syncJob.deleteMany({ where: { ...quietJobWhere(), mappingId: input.mappingId, direction: input.direction, id: { not: input.keepJobId } } });
+  return result.count;
+}
+
+/** How long the newest quiet row of a mapping stays visible before the sweeper removes it. */
+export const QUIET_JOB_RETENTION_MS = 5 * 60_000;
+
+/** The sweeper's part: quiet rows finished more than `olderThanMs` ago are removed altogether. */
+export async function pruneQuietJobsOlderThan(db: Db, olderThanMs: number, now: Date = new Date()): Promise<number> {
+  const result = await db.syncJob.deleteMany({ where: { ...quietJobWhere(), finishedAt: { lt: new Date(now.getTime() - olderThanMs) } } });
+  return result.count;
+}

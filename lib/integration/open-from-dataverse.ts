@@ -18,7 +18,9 @@ import { runSync } from "./sync-run.ts";
 // The "open in ERP" link of a Dataverse record (BC `OpenCoupledNavRecordPage`, §2h): a coupled record opens its ERP
 // card; an uncoupled one is first created in the ERP from the Dataverse record and coupled — synchronously, by the
 // engine's From insert — when the mapping allows it (Sync Only Coupled Records off, direction Bidirectional or From)
-// and the user may couple records; otherwise the page explains why it cannot.
+// and the user may couple records; otherwise the page explains why it cannot. A lookup of the record whose parent is
+// not coupled but has a natural match (the account's currency by ISO code) is coupled on the fly by that insert
+// (lookup-resolution.ts), so opening an account does not need the currencies coupled first.
 
 export type OpenResult =
   | { kind: "redirect"; location: string; created: boolean }

@@ -1,4 +1,5 @@
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
 import type { AuditActor } from "../auth/audit-entry.ts";
 import type { SessionUser } from "../auth/authorize.ts";
 import type { DataverseClient } from "../dataverse/dataverse-client.ts";
@@ -12,14 +13,13 @@ import {
   compareFields,
   fromWebApiRow,
   lookupQueries,
-  lookupResolver,
   type DataverseRecord,
   type ErpRecord,
   type FieldState,
-  type LookupAnswer,
-  type LookupQuery,
   type ResolveLookup,
 } from "./field-transfer.ts";
+import { resolveLookups } from "./lookup-resolution.ts";
+import { loadMappingBriefs } from "./mapping-loader.ts";
 import { parseTransformation, type FieldMappingDef } from "./mapping-schema.ts";
 import type { MappingPolicy } from "./sync-decision.ts";
 import { dataverseFilterFields, describeFilter, erpFilterFields, parseTableFilter, toODataFilter, toPrismaWhere, type TableFilter } from "./table-filter.ts";
@@ -86,20 +86,20 @@ function toLoaded(row: MappingRow): LoadedMapping {
 
 export async function loadMappingByName(db: Db | Tx, name: string): Promise<LoadedMapping> {
   const row = await db.integrationTableMapping.findUnique({ where: { name: name.trim().toUpperCase() }, include: { fieldMappings: true } });
-  if (!row) throw new ActionError("not_found", `There is no table mapping named ${name.trim().toUpperCase()}.`);
+  if (!row) throw actionError("not_found", serverMessage("errors.noMappingNamed", { name: name.trim().toUpperCase() }));
   return toLoaded(row);
 }
 
 export async function loadMappingById(db: Db | Tx, id: string): Promise<LoadedMapping> {
   const row = await db.integrationTableMapping.findUnique({ where: { id }, include: { fieldMappings: true } });
-  if (!row) throw new ActionError("not_found", "The table mapping no longer exists.");
+  if (!row) throw actionError("not_found", serverMessage("errors.mappingGone"));
   return toLoaded(row);
 }
 
 /** The mapping that couples an ERP table (couplings are unique per ERP record, so one mapping per table). */
 export async function mappingForTable(db: Db | Tx, table: ErpTable): Promise<LoadedMapping> {
   const row = await db.integrationTableMapping.findFirst({ where: { erpTable: table }, orderBy: [{ isEnabled: "desc" }, { createdAt: "asc" }], include: { fieldMappings: true } });
-  if (!row) throw new ActionError("not_found", `No table mapping couples ${ERP_TABLE_NOUNS[table]} records. Set up the integration table mappings first.`);
+  if (!row) throw actionError("not_found", serverMessage("errors.noMappingFor", { noun: { key: `tableNouns.${table}` } }));
   return toLoaded(row);
 }
 
@@ -110,7 +110,7 @@ export async function mappingForEntity(db: Db | Tx, entity: string): Promise<Loa
 
 export function entityDefOf(entity: string): DataverseEntityDef {
   const def = DATAVERSE_ENTITIES[entity];
-  if (!def) throw new ActionError("invalid", `The Dataverse table ${entity} is not known to the console.`);
+  if (!def) throw actionError("invalid", serverMessage("errors.unknownEntity", { entity }));
   return def;
 }
 
@@ -164,7 +164,7 @@ export function findErpRecordByKey(db: Db | Tx, table: ErpTable, key: string): P
 
 export async function requireErpRecordByKey(db: Db | Tx, table: ErpTable, key: string): Promise<ErpRow> {
   const row = await findErpRecordByKey(db, table, key);
-  if (!row) throw new ActionError("not_found", `The ${ERP_TABLE_NOUNS[table]} ${key.trim().toUpperCase()} does not exist.`);
+  if (!row) throw actionError("not_found", serverMessage("errors.recordMissing", { record: { key: `recordNouns.${table}` }, no: key.trim().toUpperCase() }));
   return row;
 }
 
@@ -235,48 +235,22 @@ export function dataverseIdOf(entity: string, record: DataverseRecord): string {
 
 // ───────────── lookups through couplings ─────────────
 
-/** Answers lookup queries from the database (couplings of the related mappings), for field-transfer.ts. */
-export async function resolveLookups(db: Db | Tx, queries: readonly LookupQuery[]): Promise<ResolveLookup> {
-  const answers: [LookupQuery, LookupAnswer][] = [];
-  const mappings = new Map<string, LoadedMapping | null>();
-  for (const query of queries) {
-    if (!mappings.has(query.mapping)) mappings.set(query.mapping, await loadMappingByName(db, query.mapping).catch(() => null));
-    const related = mappings.get(query.mapping);
-    if (!related) continue;
-    const table = related.row.erpTable;
-    const nouns = { erp: ERP_TABLE_NOUNS[table], dataverse: dataverseNoun(related.row.dataverseEntity) };
-    if (query.from === "erp") {
-      const record =
-        query.erpKey === "id" ? await findErpRecord(db, table, query.value).catch(() => null) : await erpDelegate(db, table).findUnique({ where: { [query.erpKey]: query.value } });
-      if (!record) {
-        answers.push([query, { status: "notFound", parent: { noun: nouns.erp, ref: query.value } }]);
-        continue;
-      }
-      const coupling = await db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: table, erpId: record.id } } });
-      answers.push([
-        query,
-        coupling && coupling.state === "COUPLED"
-          ? { status: "coupled", value: coupling.dataverseId }
-          : { status: "notCoupled", parent: { noun: nouns.erp, ref: erpKeyOf(table, record) } },
-      ]);
-      continue;
-    }
-    const coupling = await db.coupling.findUnique({
-      where: { dataverseEntity_dataverseId: { dataverseEntity: related.row.dataverseEntity, dataverseId: normalizeGuid(query.value) } },
-    });
-    const record = coupling ? await findErpRecord(db, table, coupling.erpId) : null;
-    answers.push([
-      query,
-      record ? { status: "coupled", value: String(record[query.erpKey] ?? "") } : { status: "notCoupled", parent: { noun: `Dataverse ${nouns.dataverse}`, ref: query.value } },
-    ]);
-  }
-  return lookupResolver(answers);
-}
-
-/** Both records' field states (values and translations), with lookups answered from the couplings. */
-export async function compareRecords(db: Db | Tx, mapping: LoadedMapping, erp: ErpRecord | null, dataverse: DataverseRecord | null): Promise<{ states: FieldState[]; resolveLookup: ResolveLookup }> {
+/**
+ * Both records' field states (values and translations), with lookups answered from the couplings as a run answers
+ * them (lookup-resolution.ts). With a Dataverse client — previews and comparisons people read — a Dataverse parent is
+ * named by its key or name rather than its GUID, and a parent a run would couple by natural match shows its
+ * translation; no coupling is written. Without one, only existing couplings count (e.g. a snapshot being written).
+ */
+export async function compareRecords(
+  db: Db | Tx,
+  mapping: LoadedMapping,
+  erp: ErpRecord | null,
+  dataverse: DataverseRecord | null,
+  client?: DataverseClient,
+): Promise<{ states: FieldState[]; resolveLookup: ResolveLookup }> {
   const context = { erpTable: mapping.row.erpTable, dataverseEntity: mapping.row.dataverseEntity };
-  const resolveLookup = await resolveLookups(db, lookupQueries(mapping.fieldMappings, context, erp, dataverse));
+  const queries = lookupQueries(mapping.fieldMappings, context, erp, dataverse);
+  const resolveLookup = await resolveLookups(db, queries, await loadMappingBriefs(db), client ? { client, side: "both", coupled: [], preview: true } : undefined);
   const states = compareFields({ context, fieldMappings: mapping.fieldMappings, erp, dataverse, resolveLookup });
   return { states, resolveLookup };
 }

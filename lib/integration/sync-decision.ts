@@ -638,12 +638,15 @@ function transferFailure(ctx: Ctx, errors: TransferError[]): Decision {
   }
   // Row 11: waiting for parent(s).
   const parents = errors.map((e) => e.message);
-  const nouns = [...new Set(errors.map((e) => `the ${e.parent?.noun ?? "parent"}`))];
+  // A parent the I/O layer could say more about (e.g. no ERP currency with that ISO code) carries its own advice.
+  const plain = [...new Set(errors.filter((e) => !e.parent?.advice).map((e) => `the ${e.parent?.noun ?? "parent"}`))];
+  const advised = [...new Set(errors.flatMap((e) => (e.parent?.advice ? [e.parent.advice] : [])))];
+  const steps = [...(plain.length > 0 ? [`couple ${listLabels(plain)} first`] : []), ...advised];
   const sourceNoun = ctx.source === "erp" ? `the ${ctx.erpNoun}` : `the Dataverse ${ctx.dataverseNoun}`;
   return failed(
     "11",
     "WAITING_FOR_PARENT",
-    `${subject} cannot be synchronized because ${listLabels(parents)}. Couple ${listLabels(nouns)} first — ${sourceNoun} will be retried automatically.`,
+    `${subject} cannot be synchronized because ${listLabels(parents)}. ${capitalize(steps.join("; "))} — ${sourceNoun} will be retried automatically.`,
     { detail, waitingFor: [...new Set(errors.map((e) => e.parent?.mapping ?? "").filter(Boolean))], offeredActions: ["retry"] },
   );
 }

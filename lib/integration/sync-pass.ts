@@ -9,25 +9,29 @@ import type { SyncErrorClass, SyncRecordOutcome } from "../db/generated/enums.ts
 import type { Logger } from "../log/logger.ts";
 import { updateCouplingsInBulk, type CouplingUpdate } from "./coupling-bulk-update.ts";
 import { errorSignature } from "./error-signature.ts";
-import { ErpWriteError, erpKeyOf, insertErpRecord, updateErpRecord, type ErpRow } from "./erp-records.ts";
+import { ErpWriteError, erpKeyOf, insertErpRecord, loadErpRecordsByField, updateErpRecord, type ErpRow } from "./erp-records.ts";
 import { fetchByAttribute, fetchByIds, selectColumns, toDataverseRow, type DataverseRow } from "./dataverse-records.ts";
 import { ERP_TABLE_NOUNS, dataverseNoun } from "./field-catalog.ts";
 import {
   allowsPass,
+  clearedMarks,
   compareFields,
   dataverseValues,
   erpWritePayload,
+  fieldKey,
   lookupQueries,
   parseSnapshot,
   sameValue,
   toWebApiPayload,
+  withClearedMarks,
   type Comparable,
   type LookupQuery,
   type PassDirection,
   type ResolveLookup,
 } from "./field-transfer.ts";
 import type { Counters, JobErrorInput, RecordLogInput } from "./job-recorder.ts";
-import { resolveLookups } from "./lookup-resolution.ts";
+import { resolveLookups, type OnTheFlyCoupling } from "./lookup-resolution.ts";
+import type { NaturalMatchRule } from "./default-mappings.ts";
 import type { LoadedMapping, MappingBrief } from "./mapping-loader.ts";
 import { decide, type Decision, type NaturalMatch } from "./sync-decision.ts";
 import { matchesFilter } from "./table-filter.ts";
@@ -89,10 +93,10 @@ export async function processChunk(deps: ChunkDeps, candidates: Candidate[]): Pr
   const result: ChunkResult = { counters: emptyChunkCounters(), errors: [], logs: [], hasPending: false, oppositeDataverseIds: [] };
   if (candidates.length === 0) return result;
   const naturalMatches = await findNaturalMatches(deps, candidates);
-  const resolveLookup = await resolveLookups(deps.db, collectLookupQueries(deps, candidates), deps.briefs);
+  const resolveLookup = await resolveLookupsOnTheFly(deps, candidates, result);
   const planned: Planned[] = [];
   for (const candidate of candidates) {
-    const decision = decideCandidate(deps, candidate, resolveLookup, naturalMatches.get(candidate.erpId ?? "") ?? undefined);
+    const decision = decideCandidate(deps, candidate, resolveLookup, naturalMatches.get(naturalMatchKey(deps.pass, candidate)));
     if (decision) planned.push({ candidate, decision, coupling: candidate.coupling });
   }
   await execute(deps, planned, result, resolveLookup);
@@ -112,6 +116,8 @@ function emptyChunkCounters(): Counters {
  */
 export function isErpSideUnchanged(loaded: LoadedMapping, erp: ErpRow, coupling: Coupling, flags: ChunkFlags): boolean {
   if (flags.force || flags.bulk || coupling.state !== "COUPLED" || coupling.isSkipped || coupling.lastToResult === "FAILURE") return false;
+  // A lookup this pass cleared is decided in full, so its mark is renewed or dropped.
+  if (Object.values(clearedMarks(coupling.snapshot)).includes("TO_INTEGRATION_TABLE")) return false;
   const snapshot = parseSnapshot(coupling.snapshot);
   const fields = compareFields({
     context: { erpTable: loaded.row.erpTable, dataverseEntity: loaded.row.dataverseEntity },
@@ -130,10 +136,35 @@ function collectLookupQueries(deps: ChunkDeps, candidates: Candidate[]): LookupQ
   return candidates.flatMap((c) => lookupQueries(deps.loaded.fieldMappings, context, c.erp, c.dataverse));
 }
 
+/**
+ * Lookups of the chunk, with parents that are not coupled matched on the fly by their mapping's natural-match rule
+ * (lookup-resolution.ts); each coupling made that way is counted as coupled and logged under the parent's record.
+ */
+async function resolveLookupsOnTheFly(deps: ChunkDeps, candidates: Candidate[], result: ChunkResult): Promise<ResolveLookup> {
+  const coupled: OnTheFlyCoupling[] = [];
+  const resolveLookup = await resolveLookups(deps.db, collectLookupQueries(deps, candidates), deps.briefs, {
+    client: deps.client,
+    signal: deps.signal,
+    side: deps.pass === "TO_INTEGRATION_TABLE" ? "erp" : "dataverse",
+    coupled,
+  });
+  for (const c of coupled) {
+    result.counters.coupled += 1;
+    result.logs.push({ erpTable: c.erpTable, erpId: c.erpId, dataverseId: c.dataverseId, outcome: "COUPLED", message: c.message });
+  }
+  return resolveLookup;
+}
+
+/** Natural matches are keyed by the candidate's source id: the ERP id in the To pass, the Dataverse id in the From pass. */
+function naturalMatchKey(pass: PassDirection, c: Candidate): string {
+  return (pass === "TO_INTEGRATION_TABLE" ? c.erpId : c.dataverseId) ?? "";
+}
+
 async function findNaturalMatches(deps: ChunkDeps, candidates: Candidate[]): Promise<Map<string, NaturalMatch>> {
   const out = new Map<string, NaturalMatch>();
   const rule = deps.loaded.naturalMatch;
-  if (!rule || deps.pass !== "TO_INTEGRATION_TABLE") return out;
+  if (!rule) return out;
+  if (deps.pass === "FROM_INTEGRATION_TABLE") return findErpNaturalMatches(deps, candidates, rule);
   const uncoupled = candidates.filter((c) => !c.coupling && c.erp && String(c.erp[rule.erpField] ?? "").trim() !== "");
   if (uncoupled.length === 0) return out;
   const values = uncoupled.map((c) => String(c.erp![rule.erpField]).trim());
@@ -149,6 +180,36 @@ async function findNaturalMatches(deps: ChunkDeps, candidates: Candidate[]): Pro
     const matches = free.filter((r) => norm(r[rule.dataverseAttribute]) === norm(c.erp![rule.erpField]));
     if (matches.length === 1) out.set(c.erpId!, { status: "one", id: matches[0].__id, record: matches[0] });
     else if (matches.length > 1) out.set(c.erpId!, { status: "many", count: matches.length, criterion: rule.dataverseAttribute });
+  }
+  return out;
+}
+
+/**
+ * The From pass's natural match (row 2 seen from Dataverse): an uncoupled Dataverse record couples to the one
+ * uncoupled ERP record with the same key, inside the table filter, instead of creating a duplicate.
+ */
+async function findErpNaturalMatches(deps: ChunkDeps, candidates: Candidate[], rule: NaturalMatchRule): Promise<Map<string, NaturalMatch>> {
+  const out = new Map<string, NaturalMatch>();
+  const { db, loaded } = deps;
+  const key = (v: unknown) => (v === null || v === undefined ? "" : String(v).trim());
+  const norm = (v: unknown) => (rule.isCaseSensitive ? key(v) : key(v).toLowerCase());
+  const uncoupled = candidates.filter((c) => !c.coupling && c.dataverse && c.dataverseId && key(c.dataverse[rule.dataverseAttribute]) !== "");
+  if (uncoupled.length === 0) return out;
+  // ERP codes are stored upper-case; the variants find them whatever the case of the Dataverse value.
+  const values = uncoupled.map((c) => key(c.dataverse![rule.dataverseAttribute]));
+  const variants = rule.isCaseSensitive ? values : values.flatMap((v) => [v, v.toUpperCase(), v.toLowerCase()]);
+  const records = (await loadErpRecordsByField(db, loaded.row.erpTable, rule.erpField, [...new Set(variants)])).filter((r) => matchesFilter(loaded.erpFilter, loaded.erpFilterFields, r));
+  const taken = records.length
+    ? new Set((await db.coupling.findMany({ where: { erpTable: loaded.row.erpTable, erpId: { in: records.map((r) => r.id) } }, select: { erpId: true } })).map((c) => c.erpId))
+    : new Set<string>();
+  const free = records.filter((r) => !taken.has(r.id));
+  for (const c of uncoupled) {
+    const matches = free.filter((r) => norm(r[rule.erpField]) === norm(c.dataverse![rule.dataverseAttribute]));
+    if (matches.length > 1) out.set(c.dataverseId!, { status: "many", count: matches.length, criterion: rule.erpField });
+    if (matches.length !== 1) continue;
+    out.set(c.dataverseId!, { status: "one", id: matches[0].id, record: matches[0] });
+    // Two Dataverse records with the same key in one chunk: the first one couples, the other is decided as unmatched.
+    free.splice(free.indexOf(matches[0]), 1);
   }
   return out;
 }
@@ -539,7 +600,16 @@ async function record(deps: ChunkDeps, p: Planned, result: ChunkResult, updates:
   const erpVersion = wroteErp ? (p.erpResult as { row: ErpRow }).row.rowVersion : (p.candidate.erp?.rowVersion ?? null);
   const data: Prisma.CouplingUpdateInput = {};
   const snapshot = wroteDataverse && isDataverseCreate(p) ? withServerDefaults(deps, p, decision) : decision.snapshot;
-  if (snapshot) data.snapshot = snapshot as unknown as Prisma.InputJsonValue;
+  // Lookups written empty (Clear Value on Failed Sync) stay marked until sent, so the run retries the pair once a parent
+  // couples; a mark whose source was emptied meanwhile is dropped even when nothing else is written.
+  const isCreate = decision.outcome === "insert" || decision.outcome === "restore";
+  const previousMarks = isCreate ? {} : clearedMarks(coupling.snapshot);
+  const hasMarks = Object.keys(previousMarks).length > 0;
+  const stored = snapshot ?? (hasMarks ? parseSnapshot(coupling.snapshot) : null);
+  if (stored) {
+    const marked = withClearedMarks(stored, previousMarks, decision.clearedLookups.map((c) => c.key), pass, (key, markPass) => sourceHoldsLookup(deps, p, key, markPass));
+    if (snapshot || JSON.stringify(clearedMarks(marked)) !== JSON.stringify(previousMarks)) data.snapshot = marked as unknown as Prisma.InputJsonValue;
+  }
   if ((decision.refresh.dataverseVersion || wroteDataverse) && dvVersion !== null && dvVersion !== coupling.lastSyncedDataverseVersion) data.lastSyncedDataverseVersion = dvVersion;
   if ((decision.refresh.erpVersion || wroteErp) && erpVersion !== null && erpVersion !== coupling.lastSyncedErpVersion) data.lastSyncedErpVersion = erpVersion;
   if (p.candidate.dataverse?.__modifiedOn && decision.refresh.dataverseVersion) data.lastSyncedDataverseModifiedOn = new Date(p.candidate.dataverse.__modifiedOn);
@@ -552,6 +622,17 @@ async function record(deps: ChunkDeps, p: Planned, result: ChunkResult, updates:
     if (!otherFailed && coupling.errorClass) Object.assign(data, { errorClass: null, errorMessage: null, errorSignature: null, conflict: Prisma.DbNull, failedAt: null });
   }
   if (Object.keys(data).length > 0) updates.push({ id: coupling.id, data });
+}
+
+/** Whether the source side of a cleared lookup (by the pass that cleared it) still holds a value to send; unknown counts as yes. */
+function sourceHoldsLookup(deps: ChunkDeps, p: Planned, key: string, pass: PassDirection): boolean {
+  const fm = deps.loaded.fieldMappings.find((f) => fieldKey(f) === key);
+  if (!fm) return false;
+  const record = pass === "TO_INTEGRATION_TABLE" ? p.candidate.erp : p.candidate.dataverse;
+  const name = pass === "TO_INTEGRATION_TABLE" ? fm.erpField : fm.dataverseAttribute;
+  if (!record || !name) return true;
+  const value = record[name];
+  return value !== null && value !== undefined && String(value).trim() !== "";
 }
 
 /**

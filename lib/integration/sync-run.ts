@@ -1,13 +1,14 @@
-import type { DataverseClient } from "../dataverse/dataverse-client.ts";
+import type { DataverseClient, RequestTally } from "../dataverse/dataverse-client.ts";
 import { DataverseError } from "../dataverse/dataverse-error.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Coupling, Prisma } from "../db/generated/client.ts";
 import type { SyncJobTrigger } from "../db/generated/enums.ts";
 import { iterateChanges } from "../erp/change-capture.ts";
 import type { Logger } from "../log/logger.ts";
+import { clearedLookupRetryIds } from "./cleared-lookups.ts";
 import { fetchByIds, passesIntegrationFilter, readDataverseChanges, type DataverseRow } from "./dataverse-records.ts";
 import { loadErpRecords, type ErpRow } from "./erp-records.ts";
-import { emptyCounters, finishJob, recordProgress, startJob, writeJobErrors, writeRecordLogs, type Counters } from "./job-recorder.ts";
+import { emptyCounters, finishJob, pruneQuietJobs, recordProgress, startJob, writeJobErrors, writeRecordLogs, type Counters } from "./job-recorder.ts";
 import { loadMapping, loadMappingBriefs, MappingConfigError, type LoadedMapping, type MappingBrief } from "./mapping-loader.ts";
 import { acquireRunLease, type Lease } from "./run-lease.ts";
 import { isErpSideUnchanged, processChunk, type Candidate, type ChunkFlags } from "./sync-pass.ts";
@@ -16,8 +17,10 @@ import { matchesFilter } from "./table-filter.ts";
 // A run of one mapping: (mapping, direction(s), scope, flags). It takes the mapping's run lease (one active run per
 // mapping across all workers), then runs the To pass and/or the From pass, each recorded as its own SyncJob (BC
 // §2e). A whole-mapping run reads its candidates from change capture (ERP) and the delta link (Dataverse) plus the
-// failed pairs whose cause changed; a manual run reads exactly its scope. Watermarks and the delta link are stored
-// only after every candidate up to them is committed, and only when no pair was left pending by a transient error.
+// failed pairs whose cause changed; a manual run reads exactly its scope. A To-only mapping has no From pass, so its
+// whole-mapping To pass reads the delta link for deletions; a From-only mapping has no To pass, so its whole-mapping
+// From pass reads ERP change capture for deletions. Watermarks and the delta link are stored only after every
+// candidate up to them is committed, and only when no pair was left pending by a transient error.
 
 export type RunDirection = "TO_INTEGRATION_TABLE" | "FROM_INTEGRATION_TABLE";
 
@@ -41,7 +44,7 @@ export type RunRequest = {
 
 export type RunCounters = Counters;
 
-export type RunJobResult = { id: string; direction: RunDirection; counters: RunCounters; status: string; message: string | null };
+export type RunJobResult = { id: string; direction: RunDirection; counters: RunCounters; status: string; message: string | null; dataverseRequests?: number };
 
 export type RunResult = { jobs: RunJobResult[] };
 
@@ -58,9 +61,15 @@ export type RunDeps = {
 
 // One chunk is one full $batch (the client's default maximum of 1,000 operations).
 const CHUNK = 1000;
-/** Chunks of a To pass in progress at once (database work of one overlaps the $batch of the other). */
-const PARALLEL_CHUNKS = 2;
+/**
+ * Chunks of a To pass in progress at once: the database work of some overlaps the $batch of others. Four, as many as
+ * the client keeps batches in flight; with two the worker, PostgreSQL and Dataverse waited on each other for part of
+ * every chunk (bench/README.md, P1).
+ */
+const PARALLEL_CHUNKS = 4;
 const AUTOMATIC_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "ERP_CHANGE", "DATAVERSE_CHANGE", "WEBHOOK"];
+/** Triggers that fire whether or not anything changed: their runs that found nothing are not kept in the job log. */
+const QUIET_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "DATAVERSE_CHANGE"];
 const DEFAULT_LEASE_WAIT_MS = 120_000;
 
 export class RunAbortedError extends Error {
@@ -140,20 +149,24 @@ async function runPass(deps: PassDeps): Promise<RunJobResult> {
   const { db, client, loaded, pass, request, lease } = deps;
   const jobId = await startJob(db, jobStart(deps, loaded, request, pass, deps.jobId, lease.owner));
   lease.trackJob(jobId);
-  const requestsBefore = client.stats.requests;
+  // This pass's own requests: other mappings may be running on the same client in this worker at the same time.
+  const tally: RequestTally = { requests: 0 };
   const state: PassState = { jobId, counters: emptyCounters(), done: 0, hasPending: false };
   try {
-    if (pass === "TO_INTEGRATION_TABLE") await runToPass(deps, state);
-    else await runFromPass(deps, state);
+    await client.countRequests(tally, () => (pass === "TO_INTEGRATION_TABLE" ? runToPass(deps, state) : runFromPass(deps, state)));
     const message = summary(state);
-    await finishJob(db, jobId, { status: "SUCCEEDED", counters: state.counters, message, dataverseRequests: client.stats.requests - requestsBefore, done: state.done });
-    return { id: jobId, direction: pass, counters: state.counters, status: "SUCCEEDED", message };
+    await finishJob(db, jobId, { status: "SUCCEEDED", counters: state.counters, message, dataverseRequests: tally.requests, done: state.done });
+    // A schedule or delta poll that found nothing leaves no lasting row (the mapping's lastRunAt tells when it ran).
+    if (QUIET_TRIGGERS.includes(request.trigger) && state.done === 0 && !state.hasPending && message === null) {
+      await pruneQuietJobs(db, { mappingId: loaded.row.id, direction: pass, keepJobId: jobId });
+    }
+    return { id: jobId, direction: pass, counters: state.counters, status: "SUCCEEDED", message, dataverseRequests: tally.requests };
   } catch (error) {
     const message = failureMessage(error, loaded);
     deps.log?.warn({ err: error, mapping: loaded.row.name, pass }, "synchronization pass failed");
-    await finishJob(db, jobId, { status: "FAILED", counters: state.counters, message, dataverseRequests: client.stats.requests - requestsBefore, done: state.done });
+    await finishJob(db, jobId, { status: "FAILED", counters: state.counters, message, dataverseRequests: tally.requests, done: state.done });
     if (error instanceof RunAbortedError || deps.signal?.aborted) throw error;
-    return { id: jobId, direction: pass, counters: state.counters, status: "FAILED", message };
+    return { id: jobId, direction: pass, counters: state.counters, status: "FAILED", message, dataverseRequests: tally.requests };
   }
 }
 
@@ -259,14 +272,72 @@ async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
   // Every chunk up to the watermark must be committed before it moves.
   await window.drain();
   checkLease(deps);
+  const deltaPosition = loaded.row.direction === "TO_INTEGRATION_TABLE" ? await applyDataverseDeletions(deps, state, seen) : null;
+  checkLease(deps);
   if (newWatermark !== null && !state.hasPending) {
     await db.$executeRaw`
       UPDATE "IntegrationTableMapping" SET "erpWatermark" = ${newWatermark}
       WHERE "id" = ${loaded.row.id}::uuid AND "erpWatermark" < ${newWatermark} AND "runLeaseOwner" = ${deps.lease.owner}`;
   }
+  if (deltaPosition && !state.hasPending) await storeDeltaPosition(deps, deltaPosition);
 }
 
-async function processErpIds(deps: PassDeps, state: PassState, ids: string[]): Promise<void> {
+type DeltaPosition = { nextLink: string | null; nextModifiedOn: Date | null };
+
+/**
+ * A To-only mapping has no From pass reading the delta link, so a Dataverse record deleted while its ERP record stays
+ * unchanged would be noticed only when the ERP record next changes (BC §2d). Its whole-mapping To pass reads the
+ * link's deletions (upserts do not concern it) and hands those pairs to the deletion policy now, the unchanged
+ * shortcut bypassed. A full read (first read, expired link) returns every row: coupled records missing from it are
+ * candidates too — each is looked up once more before anything is decided.
+ */
+async function applyDataverseDeletions(deps: PassDeps, state: PassState, seen: Set<string>): Promise<DeltaPosition> {
+  const { db, client, loaded } = deps;
+  const fullRead = !loaded.row.dataverseDeltaLink && !loaded.row.dataverseModifiedOnWatermark;
+  let restarted = false;
+  const deleted = new Set<string>();
+  const returned = new Set<string>();
+  const position: DeltaPosition = { nextLink: null, nextModifiedOn: null };
+  for await (const page of readDataverseChanges(client, loaded, { signal: deps.signal, onRestart: () => (restarted = true) })) {
+    checkLease(deps);
+    for (const id of page.deletedIds) deleted.add(id);
+    if (fullRead || restarted) for (const r of page.upserts) returned.add(r.__id);
+    if (page.isLast) {
+      position.nextLink = page.nextDeltaLink;
+      position.nextModifiedOn = page.nextModifiedOn;
+    }
+  }
+  const gone = [...deleted];
+  if (fullRead || restarted) {
+    const coupled = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED" }, select: { dataverseId: true } });
+    for (const c of coupled) if (!returned.has(c.dataverseId.toLowerCase())) gone.push(c.dataverseId.toLowerCase());
+  }
+  const erpIds: string[] = [];
+  for (let i = 0; i < gone.length; i += CHUNK) {
+    const couplings = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED", dataverseId: { in: gone.slice(i, i + CHUNK) } }, select: { erpId: true } });
+    for (const c of couplings) if (!seen.has(c.erpId.toLowerCase())) erpIds.push(c.erpId.toLowerCase());
+  }
+  for (const id of erpIds) seen.add(id);
+  for (let i = 0; i < erpIds.length; i += CHUNK) await processErpIds(deps, state, erpIds.slice(i, i + CHUNK), true);
+  return position;
+}
+
+async function storeDeltaPosition(deps: PassDeps, position: DeltaPosition): Promise<void> {
+  const { db, loaded } = deps;
+  if (position.nextLink) {
+    await db.$executeRaw`
+      UPDATE "IntegrationTableMapping" SET "dataverseDeltaLink" = ${position.nextLink}
+      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}`;
+  } else if (position.nextModifiedOn) {
+    await db.$executeRaw`
+      UPDATE "IntegrationTableMapping" SET "dataverseModifiedOnWatermark" = ${position.nextModifiedOn}
+      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}
+        AND ("dataverseModifiedOnWatermark" IS NULL OR "dataverseModifiedOnWatermark" < ${position.nextModifiedOn})`;
+  }
+}
+
+/** `dataverseGone`: the counterparts were seen deleted in Dataverse, so an unchanged ERP side is no reason to skip. */
+async function processErpIds(deps: PassDeps, state: PassState, ids: string[], dataverseGone = false): Promise<void> {
   const { db, client, loaded } = deps;
   const flags = flagsOf(deps.request);
   const records = await loadErpRecords(db, loaded.row.erpTable, ids);
@@ -285,7 +356,7 @@ async function processErpIds(deps: PassDeps, state: PassState, ids: string[]): P
       skipped += 1;
       continue;
     }
-    if (erp && coupling && isErpSideUnchanged(loaded, erp, coupling, flags)) {
+    if (erp && coupling && !dataverseGone && isErpSideUnchanged(loaded, erp, coupling, flags)) {
       unchanged += 1;
       if (coupling.lastSyncedErpVersion !== erp.rowVersion) {
         await db.coupling.update({ where: { id: coupling.id }, data: { lastSyncedErpVersion: erp.rowVersion } });
@@ -349,6 +420,8 @@ async function retryTargets(deps: PassDeps): Promise<RetryTargets> {
     take: 10_000,
   });
   const coupledIds = couplings.map((c) => (toPass ? c.erpId : c.dataverseId));
+  // Pairs whose lookup was written empty (Clear Value on Failed Sync) send it once a parent has coupled.
+  if (parentsAt) coupledIds.push(...(await clearedLookupRetryIds(db, loaded.row.id, pass, parentsAt)));
 
   const rows = await db.$queryRaw<{ sourceId: string; last: Date; errorClass: string }[]>`
     SELECT e."sourceId", max(e."createdAt") AS last, (array_agg(e."errorClass"::text ORDER BY e."createdAt" DESC))[1] AS "errorClass"
@@ -421,20 +494,42 @@ async function runFromPass(deps: PassDeps, state: PassState): Promise<void> {
     const coupled = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED" }, select: { dataverseId: true } });
     await processRows([], coupled.map((c) => c.dataverseId.toLowerCase()).filter((id) => !seenInFullRead.has(id)));
   }
+  const erpDeletions = loaded.row.direction === "FROM_INTEGRATION_TABLE" ? await readErpDeletions(deps) : null;
+  if (erpDeletions) await processIds(erpDeletions.dataverseIds);
   const targets = await retryTargets(deps);
   await processIds([...targets.coupledIds, ...targets.uncoupledSourceIds, ...deps.carry]);
   checkLease(deps);
   if (state.hasPending) return;
-  if (nextLink) {
+  if (erpDeletions?.watermark != null) {
     await db.$executeRaw`
-      UPDATE "IntegrationTableMapping" SET "dataverseDeltaLink" = ${nextLink}
-      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}`;
-  } else if (nextModifiedOn) {
-    await db.$executeRaw`
-      UPDATE "IntegrationTableMapping" SET "dataverseModifiedOnWatermark" = ${nextModifiedOn}
-      WHERE "id" = ${loaded.row.id}::uuid AND "runLeaseOwner" = ${deps.lease.owner}
-        AND ("dataverseModifiedOnWatermark" IS NULL OR "dataverseModifiedOnWatermark" < ${nextModifiedOn})`;
+      UPDATE "IntegrationTableMapping" SET "erpWatermark" = ${erpDeletions.watermark}
+      WHERE "id" = ${loaded.row.id}::uuid AND "erpWatermark" < ${erpDeletions.watermark} AND "runLeaseOwner" = ${deps.lease.owner}`;
   }
+  await storeDeltaPosition(deps, { nextLink, nextModifiedOn });
+}
+
+/**
+ * The mirror of applyDataverseDeletions: a From-only mapping has no To pass reading ERP change capture, so an ERP
+ * record deleted while its Dataverse record stays unchanged would be noticed only when the Dataverse record next
+ * changes (BC §2d). Its whole-mapping From pass reads the tombstones since the mapping's ERP watermark (changed rows
+ * do not concern it) and returns the Dataverse ids of the pairs they break, to be decided now: the survivor's pass
+ * sees its ERP side missing and applies the deletion policy. A watermark never moved (0) reads every tombstone, so
+ * deletions from before the mapping became From-only are found by its first run.
+ */
+async function readErpDeletions(deps: PassDeps): Promise<{ dataverseIds: string[]; watermark: bigint | null }> {
+  const { db, loaded } = deps;
+  const dataverseIds: string[] = [];
+  let watermark: bigint | null = null;
+  for await (const batch of iterateChanges(db, loaded.row.erpTable, loaded.row.erpWatermark)) {
+    checkLease(deps);
+    const erpIds = batch.deleted.map((d) => d.recordId.toLowerCase());
+    if (erpIds.length > 0) {
+      const couplings = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED", erpId: { in: erpIds } }, select: { dataverseId: true } });
+      for (const c of couplings) dataverseIds.push(c.dataverseId.toLowerCase());
+    }
+    if (!batch.hasMore) watermark = batch.watermark;
+  }
+  return { dataverseIds, watermark };
 }
 
 async function processDataverseRows(deps: PassDeps, state: PassState, rows: DataverseRow[], deletedIds: string[]): Promise<void> {

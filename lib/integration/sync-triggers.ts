@@ -12,10 +12,11 @@ import { effectiveEnvironmentUrl, findEnabledConnection, getDataverseClient, web
 import { DATAVERSE_ENTITIES } from "./field-catalog.ts";
 
 // What starts runs besides people: per-mapping job schedulers, an ERP change poll (an ERP edit → a de-duplicated
-// run of its mapping within about a second, whoever wrote it: console, API or SQL), a cheap Dataverse delta poll
-// (one request per mapping when nothing changed) and the emulator's webhooks. Every trigger enqueues a whole-mapping
-// run under the mapping's de-duplication id, so a burst of triggers becomes one run (plus at most one queued behind
-// a running one).
+// run of its mapping within about a second, whoever wrote it: console, API or SQL; From-only mappings on ERP
+// deletions only, which their runs handle), a cheap Dataverse delta poll (one request per mapping when nothing
+// changed; To-only mappings too, for the deletions their runs handle) and the emulator's webhooks. Every trigger
+// enqueues a whole-mapping run under the mapping's de-duplication id, so a burst of triggers becomes one run (plus
+// at most one queued behind a running one).
 
 export async function enqueueMappingRun(queue: QueueConnection, mappingId: string, trigger: SyncJobTrigger): Promise<void> {
   await enqueueJob(queue, "sync-run", { mappingId, trigger }, { deduplicationId: mappingRunDeduplicationId(mappingId) });
@@ -41,6 +42,19 @@ export async function latestErpChange(db: Db, table: string, since: bigint): Pro
       (SELECT max("changeXid") FROM ${t} WHERE "changeXid" >= ${since}),
       (SELECT max("changeXid") FROM "ErpDeletion" WHERE "table" = ${table}::"ErpTable" AND "changeXid" >= ${since})
     ) AS latest`;
+  return row?.latest ?? null;
+}
+
+/**
+ * The newest tombstone stamp of an ERP table at or above `since` whose record is still gone; null when none. A
+ * From-only mapping's runs read ERP change capture for deletions only, so only these start one.
+ */
+export async function latestErpDeletion(db: Db, table: string, since: bigint): Promise<bigint | null> {
+  const t = Prisma.raw(ERP_TABLES[table]);
+  const [row] = await db.$queryRaw<{ latest: bigint | null }[]>`
+    SELECT max(d."changeXid") AS latest FROM "ErpDeletion" d
+    WHERE d."table" = ${table}::"ErpTable" AND d."changeXid" >= ${since}
+      AND NOT EXISTS (SELECT 1 FROM ${t} r WHERE r."id" = d."recordId")`;
   return row?.latest ?? null;
 }
 
@@ -109,8 +123,9 @@ export async function startSyncTriggers(options: SyncTriggerOptions): Promise<Sy
   const pollErp = async () => {
     if (!(await findEnabledConnection(db))) return;
     for (const m of await activeMappings(db)) {
-      if (!isActive(m) || m.direction === "FROM_INTEGRATION_TABLE") continue;
-      const latest = await latestErpChange(db, m.erpTable, m.erpWatermark);
+      if (!isActive(m)) continue;
+      // From-only mappings too, for the ERP deletions their runs handle.
+      const latest = m.direction === "FROM_INTEGRATION_TABLE" ? await latestErpDeletion(db, m.erpTable, m.erpWatermark) : await latestErpChange(db, m.erpTable, m.erpWatermark);
       if (latest === null) continue;
       const previous = lastTriggered.get(m.id);
       if (previous !== undefined && latest <= previous) continue;
@@ -123,8 +138,9 @@ export async function startSyncTriggers(options: SyncTriggerOptions): Promise<Sy
     const connection = await findEnabledConnection(db);
     if (!connection) return;
     const client = await getClient(db);
+    // To-only mappings too: their runs read the link's deletions (a deleted counterpart is handled when it happens).
     for (const m of await activeMappings(db)) {
-      if (!isActive(m) || m.direction === "TO_INTEGRATION_TABLE") continue;
+      if (!isActive(m)) continue;
       if (await dataverseHasChanges(client, m.dataverseEntity, m.dataverseDeltaLink)) await enqueueMappingRun(queue, m.id, "DATAVERSE_CHANGE");
     }
   };
@@ -210,8 +226,15 @@ export async function handleDataverseWebhook(db: Db, queue: QueueConnection, pre
   if (!secret || !presentedSecret || !sameSecret(secret, presentedSecret)) return { status: 401, message: "The webhook secret is missing or wrong." };
   const parsed = webhookPayloadSchema.safeParse(body);
   if (!parsed.success) return { status: 400, message: "The webhook body must be a Dataverse notification with PrimaryEntityName." };
+  // A deletion concerns To-only mappings as well (their runs apply the deletion policy); other messages do not.
+  const isDelete = parsed.data.MessageName?.toLowerCase() === "delete";
   const mappings = await db.integrationTableMapping.findMany({
-    where: { dataverseEntity: parsed.data.PrimaryEntityName.toLowerCase(), isEnabled: true, status: { notIn: ["PAUSED", "ON_HOLD"] }, direction: { not: "TO_INTEGRATION_TABLE" } },
+    where: {
+      dataverseEntity: parsed.data.PrimaryEntityName.toLowerCase(),
+      isEnabled: true,
+      status: { notIn: ["PAUSED", "ON_HOLD"] },
+      ...(isDelete ? {} : { direction: { not: "TO_INTEGRATION_TABLE" as const } }),
+    },
     select: { id: true },
   });
   for (const m of mappings) await enqueueMappingRun(queue, m.id, "WEBHOOK");

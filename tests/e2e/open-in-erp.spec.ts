@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { createAccount, ensureIntegrationSetup } from "./coupling-support.ts";
 import { closeDb, DEMO, screenshot, sql, uniqueSuffix } from "./e2e-support.ts";
@@ -12,30 +11,16 @@ test.describe.configure({ timeout: 120_000 });
 
 let previous: boolean | null = null;
 
-// A new account carries Dataverse's base currency, which translates through the CURRENCY couplings. Another test may
-// have removed those, so an admin first runs the CURRENCY mapping's full synchronization (natural match on ISO code)
-// through API v1, as a user would before opening records from Dataverse.
-async function coupleCurrencies(): Promise<void> {
-  const token = `cc_${randomBytes(30).toString("base64url")}`;
-  await sql(
-    `INSERT INTO "ApiToken" ("id", "userId", "name", "tokenHash", "prefix") SELECT gen_random_uuid(), "id", 'e2e open in ERP', $2, $3 FROM "User" WHERE "email" = $1`,
-    [DEMO.admin.email, createHash("sha256").update(token).digest("hex"), token.slice(0, 10)],
-  );
-  const response = await fetch(`${process.env.E2E_BASE_URL}/api/v1/mappings/CURRENCY/full-sync?wait=true`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: "{}",
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-  const [{ coupled }] = await sql<{ coupled: number }>(
-    `SELECT count(*)::int AS coupled FROM "Coupling" c JOIN "IntegrationTableMapping" m ON m.id = c."mappingId" WHERE m.name = 'CURRENCY'`,
-  );
-  expect(coupled).toBeGreaterThan(0);
+// A new account carries Dataverse's base currency, which translates through the CURRENCY couplings. No currency
+// coupling is set up first: the console couples the currency to the ERP currency with its ISO code on the way
+// (natural match), as on a fresh demo install. Another test may have coupled it already, so that coupling is removed
+// first; the flow writes it again.
+async function uncoupleCurrency(currencyId: string): Promise<void> {
+  await sql(`DELETE FROM "Coupling" WHERE "dataverseEntity" = 'transactioncurrency' AND "dataverseId" = $1::uuid`, [currencyId]);
 }
 
 test.beforeAll(async () => {
   ensureIntegrationSetup();
-  await coupleCurrencies();
   const [row] = await sql<{ syncOnlyCoupledRecords: boolean }>(`SELECT "syncOnlyCoupledRecords" FROM "IntegrationTableMapping" WHERE "name" = 'CUSTOMER'`);
   previous = row.syncOnlyCoupledRecords;
   await sql(`UPDATE "IntegrationTableMapping" SET "syncOnlyCoupledRecords" = false WHERE "name" = 'CUSTOMER'`);
@@ -48,6 +33,9 @@ test.afterAll(async () => {
 test("Open in ERP on an account only in Dataverse creates, couples and opens the customer card", async ({ page, context }) => {
   const name = `E2E Only In Dataverse ${uniqueSuffix()}`;
   const account = await createAccount({ name, address1_city: "Verona", telephone1: "+39 045 000" });
+  const currencyId = String((account as Record<string, unknown>)._transactioncurrencyid_value ?? "").toLowerCase();
+  expect(currencyId, "the new account has Dataverse's base currency").not.toBe("");
+  await uncoupleCurrency(currencyId);
   const [{ before }] = await sql<{ before: number }>(`SELECT count(*)::int AS before FROM "Coupling" WHERE "dataverseId" = $1::uuid`, [account.accountid]);
   expect(before).toBe(0);
 
@@ -72,5 +60,14 @@ test("Open in ERP on an account only in Dataverse creates, couples and opens the
   await expect(console.getByRole("heading", { level: 1, name: `${customer.no} · ${name}` })).toBeVisible();
   await expect(console.getByRole("region", { name: "Dataverse" })).toContainText(name);
   await expect(console.getByRole("region", { name: "Dataverse" })).not.toContainText("Not coupled");
+  // The account's currency was coupled on the way, to the ERP currency with the same ISO code, and the customer has it.
+  const [currency] = await sql<{ code: string; state: string }>(
+    `SELECT cur."code", c."state"::text AS state FROM "Coupling" c JOIN "Currency" cur ON cur."id" = c."erpId"
+     WHERE c."erpTable" = 'CURRENCY' AND c."dataverseId" = $1::uuid`,
+    [currencyId],
+  );
+  expect(currency).toMatchObject({ state: "COUPLED" });
+  const [{ currencyCode }] = await sql<{ currencyCode: string | null }>(`SELECT "currencyCode" FROM "Customer" WHERE "id" = $1`, [coupling.erpId]);
+  expect(currencyCode).toBe(currency.code);
   await screenshot(console, "open-in-erp-customer-card");
 });

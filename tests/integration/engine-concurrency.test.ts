@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
 import { runSync } from "../../lib/integration/sync-run.ts";
-import { mappingId, run, setPolicy, startEngineEnv, uniqueNo, type EngineEnv } from "./engine-fixtures.ts";
+import { mappingId, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
 let env: EngineEnv;
 
@@ -43,6 +43,7 @@ describe("crash safety and one run per mapping", () => {
       const { db } = env;
       const name = `Crash ${mode} ${uniqueNo("")}`;
       const customer = await db.customer.create({ data: { no: uniqueNo("EX"), name } });
+      await waitForChangeCapture(db);
       const crashed = await runSync({ db, client: crashingClient(mode) }, { mappingId: await mappingId(db, "CUSTOMER"), trigger: "SCHEDULE", direction: "TO_INTEGRATION_TABLE" });
       expect(crashed.jobs[0].counters.inserted).toBe(0);
       const pending = await db.coupling.findUniqueOrThrow({ where: { erpTable_erpId: { erpTable: "CUSTOMER", erpId: customer.id } } });
@@ -61,6 +62,7 @@ describe("crash safety and one run per mapping", () => {
     const { db } = env;
     for (let i = 0; i < 30; i += 1) await db.customer.create({ data: { no: uniqueNo("EY"), name: `Concurrent ${i}` } });
     const id = await mappingId(db, "CUSTOMER");
+    await waitForChangeCapture(db);
     const [a, b] = await Promise.all([
       runSync({ db, client: env.client }, { mappingId: id, trigger: "SCHEDULE" }),
       runSync({ db, client: env.client }, { mappingId: id, trigger: "ERP_CHANGE" }),

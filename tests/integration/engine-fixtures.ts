@@ -56,7 +56,23 @@ export async function setPolicy(
   await db.integrationTableMapping.update({ where: { name }, data });
 }
 
+/**
+ * Waits until ERP change capture sees every write made so far. A writing transaction left open anywhere on the
+ * PostgreSQL server (another test file, a migration) holds the watermark back, so a run started at once could miss
+ * the test's own ERP writes.
+ */
+export async function waitForChangeCapture(db: Db, timeoutMs = 60_000): Promise<void> {
+  const [row] = await db.$queryRaw<{ xid: bigint }[]>`SELECT pg_current_xact_id()::text::bigint AS xid`;
+  const deadline = Date.now() + timeoutMs;
+  while ((await currentWatermark(db)) <= row.xid) {
+    if (Date.now() > deadline) throw new Error(`change capture did not catch up within ${timeoutMs / 1000} s (a writing transaction is open on the PostgreSQL server)`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A run of the mapping once change capture sees the test's ERP writes. */
 export async function run(env: EngineEnv, name: string, extra: Partial<RunRequest> = {}) {
+  await waitForChangeCapture(env.db);
   return runSync({ db: env.db, client: env.client }, { mappingId: await mappingId(env.db, name), trigger: "MANUAL", ...extra });
 }
 
