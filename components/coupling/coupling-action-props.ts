@@ -3,26 +3,37 @@ import type { MatchReport } from "../../lib/integration/match-based-coupling.ts"
 import type { RecordRecommendation } from "../../lib/integration/synchronize-now.ts";
 import type { CouplingDialogState, CouplingPermissions, DataverseCandidate, FieldComparisonRow, MatchCriteriaOptions, OperationOutcome, RowCoupling } from "./coupling-types.ts";
 
-// The server actions a page binds for its table (customers or contacts) and hands to the coupling components.
-export type CouplingActions = {
-  dialog: (input: unknown) => Promise<ActionResult<CouplingDialogState>>;
-  search: (input: unknown) => Promise<ActionResult<DataverseCandidate[]>>;
-  preview: (input: unknown) => Promise<ActionResult<{ fields: FieldComparisonRow[]; name: string }>>;
-  setUp: (input: unknown) => Promise<ActionResult<OperationOutcome>>;
-  recommend: (input: unknown) => Promise<ActionResult<RecordRecommendation & { direction: string }>>;
-  synchronize: (input: unknown) => Promise<ActionResult<OperationOutcome>>;
-  deleteCouplings: (input: unknown) => Promise<ActionResult<OperationOutcome>>;
-  matchCriteria: () => Promise<ActionResult<MatchCriteriaOptions>>;
-  previewMatch: (input: unknown) => Promise<ActionResult<MatchReport>>;
-  startMatch: (input: unknown) => Promise<ActionResult<OperationOutcome>>;
+export type CouplingTableName = "CUSTOMER" | "CONTACT";
+
+type Results = {
+  dialog: CouplingDialogState;
+  search: DataverseCandidate[];
+  preview: { fields: FieldComparisonRow[]; name: string };
+  setUp: OperationOutcome;
+  recommend: RecordRecommendation & { direction: string };
+  synchronize: OperationOutcome;
+  deleteCouplings: OperationOutcome;
+  matchCriteria: MatchCriteriaOptions;
+  previewMatch: MatchReport;
+  startMatch: OperationOutcome;
 };
 
-export type CouplingTableName = "CUSTOMER" | "CONTACT";
+/** The coupling server actions, one set for both tables: every input names its table (checked on the server). */
+export type CouplingActionSet = { [K in keyof Results]: (input: unknown) => Promise<ActionResult<Results[K]>> };
+
+/** The same actions bound to one table, as the coupling components call them. */
+export type CouplingActions = { [K in keyof Results]: (input?: Record<string, unknown>) => Promise<ActionResult<Results[K]>> };
+
+export function bindCouplingTable(set: CouplingActionSet, table: CouplingTableName): CouplingActions {
+  const bound = {} as Record<keyof Results, (input?: Record<string, unknown>) => Promise<ActionResult<unknown>>>;
+  for (const key of Object.keys(set) as (keyof Results)[]) bound[key] = (input) => set[key]({ ...input, table });
+  return bound as CouplingActions;
+}
 
 /** What a list needs for its coupling column and selection actions (the visible page's couplings only). */
 export type ListCoupling = {
   couplings: Record<string, RowCoupling>;
   permissions: CouplingPermissions;
   mappingDirection: string | null;
-  actions: CouplingActions;
+  actions: CouplingActionSet;
 };

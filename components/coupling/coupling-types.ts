@@ -52,7 +52,8 @@ export type MatchCriteriaOptions = {
   createNewIfNoMatch: boolean;
   syncAfterCoupling: boolean;
   canCreateNew: boolean;
-  canEditCriteria: boolean;
+  /** May make a run's choices the mapping's defaults (the role may change mappings). */
+  canSaveCriteria: boolean;
 };
 
 /** One row's coupling as a list shows it. */

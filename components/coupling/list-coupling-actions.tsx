@@ -1,9 +1,9 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { ConfirmButton } from "../confirm-button.tsx";
-import type { CouplingActions, CouplingTableName } from "./coupling-action-props.ts";
+import { bindCouplingTable, type CouplingActionSet, type CouplingTableName } from "./coupling-action-props.ts";
 import type { CouplingPermissions } from "./coupling-types.ts";
 import { MatchBasedCouplingDialog } from "./match-based-coupling-dialog.tsx";
 import { Modal } from "./modal.tsx";
@@ -25,13 +25,14 @@ export function ListCouplingActions(props: {
   onSelectAll: (isSelected: boolean) => void;
   mappingDirection: string | null;
   permissions: CouplingPermissions;
-  actions: CouplingActions;
+  actions: CouplingActionSet;
 }) {
   const t = useTranslations("records");
   const ti = useTranslations("integration");
   const [dialog, setDialog] = useState<Dialog>("none");
   const operation = useOperation();
-  const { selected, actions, permissions } = props;
+  const { selected, permissions } = props;
+  const actions = useMemo(() => bindCouplingTable(props.actions, props.table), [props.actions, props.table]);
   const count = selected.length;
   const isBusy = operation.phase.kind === "working" || operation.phase.kind === "scheduled";
   const single = count === 1 ? selected[0] : null;

@@ -8,14 +8,22 @@ import type { MatchCriteriaOptions } from "./coupling-types.ts";
 
 // Match-Based Coupling on a selection (BC §2g): the criteria (fields, case sensitivity, priority groups), Create New
 // when no match, Synchronize After Coupling; a dry run shows matches, ambiguities and creations, and only then may
-// the run start. Criteria are saved onto the mapping, so only a role that may change mappings may edit them.
+// the run start. The choices are this run's own; only a role that may change mappings may also save them as the
+// mapping's defaults (the server refuses anyone else).
 
 type Criterion = { erpField: string; dataverseAttribute: string; isSelected: boolean; caseSensitive: boolean; priority: number };
+export type MatchRunInput = {
+  erpIds: string[];
+  criteria: { erpField: string; caseSensitive: boolean; priority: number }[];
+  createNewIfNoMatch: boolean;
+  syncAfterCoupling: boolean;
+  saveCriteria: boolean;
+};
 
 export function MatchBasedCouplingDialog(props: {
   erpIds: string[];
   actions: Pick<CouplingActions, "matchCriteria" | "previewMatch">;
-  onRun: (input: { erpIds: string[]; criteria?: { erpField: string; caseSensitive: boolean; priority: number }[]; createNewIfNoMatch: boolean; syncAfterCoupling: boolean }) => void;
+  onRun: (input: MatchRunInput) => void;
   onCancel: () => void;
 }) {
   const t = useTranslations("records");
@@ -25,6 +33,7 @@ export function MatchBasedCouplingDialog(props: {
   const [criteria, setCriteria] = useState<Criterion[]>([]);
   const [createNew, setCreateNew] = useState(false);
   const [syncAfter, setSyncAfter] = useState(false);
+  const [saveCriteria, setSaveCriteria] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<MatchReport | null>(null);
   const [isPreviewing, setIsPreviewing] = useState(false);
@@ -47,7 +56,7 @@ export function MatchBasedCouplingDialog(props: {
 
   const request = () => ({
     erpIds: props.erpIds,
-    criteria: options?.canEditCriteria ? criteria.filter((c) => c.isSelected).map((c) => ({ erpField: c.erpField, caseSensitive: c.caseSensitive, priority: c.priority })) : undefined,
+    criteria: criteria.filter((c) => c.isSelected).map((c) => ({ erpField: c.erpField, caseSensitive: c.caseSensitive, priority: c.priority })),
     createNewIfNoMatch: createNew,
     syncAfterCoupling: syncAfter,
   });
@@ -85,31 +94,30 @@ export function MatchBasedCouplingDialog(props: {
       <p role="status">{t("loading")}</p>
     );
   }
-  const isReadOnly = !options.canEditCriteria;
   const created = report?.unmatched.filter((u) => u.action === "create") ?? [];
   const noMatch = report?.unmatched.filter((u) => u.action === "none") ?? [];
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        if (report) props.onRun(request());
+        if (report) props.onRun({ ...request(), saveCriteria: options.canSaveCriteria && saveCriteria });
       }}
     >
       <p>{t("matchIntro", { count: props.erpIds.length, mapping: options.mapping })}</p>
       <fieldset>
         <legend>{t("matchOn")}</legend>
-        {isReadOnly && <p className="field-hint">{t("criteriaReadOnly")}</p>}
+        <p className="field-hint">{t("criteriaPerRun")}</p>
         <div className="cpl-match-grid">
           {criteria.map((c, index) => (
             <div key={c.erpField} style={{ display: "contents" }}>
               <label>
-                <input type="checkbox" checked={c.isSelected} disabled={isReadOnly} onChange={(e) => change(index, { isSelected: e.target.checked })} /> {c.erpField} ↔ {c.dataverseAttribute}
+                <input type="checkbox" checked={c.isSelected} onChange={(e) => change(index, { isSelected: e.target.checked })} /> {c.erpField} ↔ {c.dataverseAttribute}
               </label>
               <label>
                 <input
                   type="checkbox"
                   checked={c.caseSensitive}
-                  disabled={isReadOnly || !c.isSelected}
+                  disabled={!c.isSelected}
                   onChange={(e) => change(index, { caseSensitive: e.target.checked })}
                   aria-label={t("caseSensitiveFor", { field: c.erpField })}
                 />{" "}
@@ -122,7 +130,7 @@ export function MatchBasedCouplingDialog(props: {
                   min={0}
                   max={1000}
                   value={c.priority}
-                  disabled={isReadOnly || !c.isSelected}
+                  disabled={!c.isSelected}
                   onChange={(e) => change(index, { priority: Math.max(0, Math.min(1000, Number(e.target.value) || 0)) })}
                   aria-label={t("priorityFor", { field: c.erpField })}
                 />
@@ -134,14 +142,20 @@ export function MatchBasedCouplingDialog(props: {
       <div className="cpl-options">
         {options.canCreateNew && (
           <label>
-            <input type="checkbox" checked={createNew} disabled={isReadOnly} onChange={(e) => (setReport(null), setCreateNew(e.target.checked))} />
+            <input type="checkbox" checked={createNew} onChange={(e) => (setReport(null), setCreateNew(e.target.checked))} />
             <span>{t("createNewIfNoMatch")}</span>
           </label>
         )}
         <label>
-          <input type="checkbox" checked={syncAfter} disabled={isReadOnly} onChange={(e) => (setReport(null), setSyncAfter(e.target.checked))} />
+          <input type="checkbox" checked={syncAfter} onChange={(e) => (setReport(null), setSyncAfter(e.target.checked))} />
           <span>{t("syncAfterMatch")}</span>
         </label>
+        {options.canSaveCriteria && (
+          <label>
+            <input type="checkbox" checked={saveCriteria} onChange={(e) => setSaveCriteria(e.target.checked)} />
+            <span>{t("saveCriteriaAsDefault")}</span>
+          </label>
+        )}
       </div>
       {error && (
         <p role="alert" className="form-error">

@@ -1,9 +1,9 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { ConfirmButton } from "../confirm-button.tsx";
-import type { CouplingActions, CouplingTableName } from "./coupling-action-props.ts";
+import { bindCouplingTable, type CouplingActionSet, type CouplingTableName } from "./coupling-action-props.ts";
 import type { CardCoupling, CouplingPermissions, RecordLogEntry } from "./coupling-types.ts";
 import { Modal } from "./modal.tsx";
 import { OperationNotice } from "./operation-notice.tsx";
@@ -26,14 +26,15 @@ export function RecordDataversePanel(props: {
   coupling: CardCoupling;
   log: RecordLogEntry[];
   permissions: CouplingPermissions;
-  actions: CouplingActions;
+  actions: CouplingActionSet;
 }) {
   const t = useTranslations("records");
   const ti = useTranslations("integration");
   const format = useFormatter();
   const [dialog, setDialog] = useState<Dialog>("none");
   const operation = useOperation();
-  const { coupling, permissions, actions, record } = props;
+  const { coupling, permissions, record } = props;
+  const actions = useMemo(() => bindCouplingTable(props.actions, props.table), [props.actions, props.table]);
   const recordLabel = t("recordLabel", { noun: t(`noun.${props.table}`), no: record.no });
   const isCoupled = coupling.status !== "notCoupled";
   const isBusy = operation.phase.kind === "working" || operation.phase.kind === "scheduled";

@@ -5,10 +5,9 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { ActionResult } from "../../lib/actions/action-result.ts";
 import type { ContactDto } from "../../lib/erp/contact-schema.ts";
-import { ConfirmButton } from "../confirm-button.tsx";
-import { COUNTRY_CODES } from "../country-codes.ts";
-import { FormMessage, TextField } from "../form-fields.tsx";
+import { TextField } from "../form-fields.tsx";
 import { useRecordForm } from "../use-record-form.ts";
+import { PartyCardForm } from "./party-card-form.tsx";
 
 export type ContactCardProps = {
   contact: ContactDto | null;
@@ -40,7 +39,6 @@ function useCustomerSuggestions(findCustomers: ContactCardProps["findCustomers"]
 
 export function ContactCard(props: ContactCardProps) {
   const t = useTranslations("contacts");
-  const tc = useTranslations("common");
   const tf = useTranslations("fields");
   const form = useRecordForm<ContactDto>({
     initial: props.contact,
@@ -53,50 +51,24 @@ export function ContactCard(props: ContactCardProps) {
   });
   const suggestions = useCustomerSuggestions(props.findCustomers);
   const c = form.record;
-  const isReadOnly = !props.canWrite;
-  const common = { errors: form.fieldErrors, isReadOnly, idPrefix: "contact" };
+  const common = { errors: form.fieldErrors, isReadOnly: !props.canWrite, idPrefix: "contact" };
 
   return (
-    <form className="card-form" onSubmit={form.onSubmit} noValidate key={c ? `${c.id}-${c.rowVersion}` : "new"}>
-      <div className="card-actions">
-        {props.canWrite && (
-          <button type="submit" className="button button-primary" disabled={form.isPending}>
-            {form.isPending ? tc("saving") : c ? tc("save") : tc("create")}
-          </button>
-        )}
-        {props.canWrite && c && (
-          <ConfirmButton
-            label={tc("delete")}
-            title={t("deleteTitle", { no: c.no })}
-            message={t("deleteMessage", { no: c.no, name: c.name })}
-            confirmLabel={t("deleteConfirm")}
-            isDisabled={form.isPending}
-            onConfirm={form.onDelete}
-          />
-        )}
-        {c?.customerNo && (
+    <PartyCardForm
+      namespace="contacts"
+      form={form}
+      fieldProps={common}
+      canWrite={props.canWrite}
+      listHref="/contacts"
+      actions={
+        c?.customerNo && (
           <Link className="button" href={`/customers/${encodeURIComponent(c.customerNo)}`}>
             {t("openCustomer")}
           </Link>
-        )}
-        <Link className="button button-link" href="/contacts">
-          {t("backToList")}
-        </Link>
-      </div>
-      <FormMessage error={form.error} success={form.success} />
-      {isReadOnly && <p className="read-only-note">{t("readOnly")}</p>}
-
-      <fieldset className="fasttab">
-        <legend>{tc("general")}</legend>
-        <div className="form-grid">
-          <TextField
-            {...common}
-            name="no"
-            label={tf("no")}
-            defaultValue={c?.no}
-            maxLength={20}
-            hint={c ? undefined : t("noHint")}
-          />
+        )
+      }
+      general={
+        <>
           {c && (
             <div className="form-field">
               <span className="field-label" id="contact-name-label">
@@ -133,37 +105,9 @@ export function ContactCard(props: ContactCardProps) {
               </output>
             </div>
           )}
-        </div>
-      </fieldset>
-
-      <fieldset className="fasttab">
-        <legend>{tc("addressAndContact")}</legend>
-        <div className="form-grid">
-          <TextField {...common} name="address" label={tf("address")} defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
-          <TextField {...common} name="address2" label={tf("address2")} defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
-          <TextField {...common} name="postCode" label={tf("postCode")} defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
-          <TextField {...common} name="city" label={tf("city")} defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
-          <TextField {...common} name="county" label={tf("county")} defaultValue={c?.county} maxLength={30} />
-          <TextField
-            {...common}
-            name="countryRegionCode"
-            label={tf("countryRegionCode")}
-            defaultValue={c?.countryRegionCode}
-            maxLength={10}
-            list="country-codes"
-          />
-          <TextField {...common} name="phoneNo" label={tf("phoneNo")} type="tel" defaultValue={c?.phoneNo} maxLength={30} />
-          <TextField
-            {...common}
-            name="mobilePhoneNo"
-            label={tf("mobilePhoneNo")}
-            type="tel"
-            defaultValue={c?.mobilePhoneNo}
-            maxLength={30}
-          />
-          <TextField {...common} name="email" label={tf("email")} type="email" defaultValue={c?.email} maxLength={80} />
-        </div>
-      </fieldset>
+        </>
+      }
+    >
       <datalist id="contact-customer-options">
         {suggestions.options.map((o) => (
           <option key={o.no} value={o.no}>
@@ -171,11 +115,6 @@ export function ContactCard(props: ContactCardProps) {
           </option>
         ))}
       </datalist>
-      <datalist id="country-codes">
-        {COUNTRY_CODES.map((code) => (
-          <option key={code} value={code} />
-        ))}
-      </datalist>
-    </form>
+    </PartyCardForm>
   );
 }

@@ -4,10 +4,9 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import type { ActionResult } from "../../lib/actions/action-result.ts";
 import type { CustomerDto } from "../../lib/erp/customer-schema.ts";
-import { ConfirmButton } from "../confirm-button.tsx";
-import { FormMessage, SelectField, TextField } from "../form-fields.tsx";
-import { COUNTRY_CODES } from "../country-codes.ts";
+import { SelectField, TextField } from "../form-fields.tsx";
 import { useRecordForm } from "../use-record-form.ts";
+import { PartyCardForm } from "./party-card-form.tsx";
 
 type Option = { value: string; label: string };
 
@@ -44,8 +43,7 @@ export function CustomerCard(props: CustomerCardProps) {
     savedMessage: props.customer ? t("saved") : t("created"),
   });
   const c = form.record;
-  const isReadOnly = !props.canWrite;
-  const common = { errors: form.fieldErrors, isReadOnly, idPrefix: "customer" };
+  const common = { errors: form.fieldErrors, isReadOnly: !props.canWrite, idPrefix: "customer" };
   const currencyOptions: Option[] = [
     { value: "", label: t("localCurrencyOption") },
     ...props.currencies.map((x) => ({ value: x.code, label: `${x.code} – ${x.description}` })),
@@ -63,46 +61,22 @@ export function CustomerCard(props: CustomerCardProps) {
   }
 
   return (
-    <form className="card-form" onSubmit={form.onSubmit} noValidate key={c ? `${c.id}-${c.rowVersion}` : "new"}>
-      <div className="card-actions">
-        {props.canWrite && (
-          <button type="submit" className="button button-primary" disabled={form.isPending}>
-            {form.isPending ? tc("saving") : c ? tc("save") : tc("create")}
-          </button>
-        )}
-        {props.canWrite && c && (
-          <ConfirmButton
-            label={tc("delete")}
-            title={t("deleteTitle", { no: c.no })}
-            message={t("deleteMessage", { no: c.no, name: c.name })}
-            confirmLabel={t("deleteConfirm")}
-            isDisabled={form.isPending}
-            onConfirm={form.onDelete}
-          />
-        )}
-        {c && props.canWrite && (
+    <PartyCardForm
+      namespace="customers"
+      form={form}
+      fieldProps={common}
+      canWrite={props.canWrite}
+      listHref="/customers"
+      actions={
+        c &&
+        props.canWrite && (
           <Link className="button" href={`/contacts/new?customerNo=${encodeURIComponent(c.no)}`}>
             {t("newContact")}
           </Link>
-        )}
-        <Link className="button button-link" href="/customers">
-          {t("backToList")}
-        </Link>
-      </div>
-      <FormMessage error={form.error} success={form.success} />
-      {isReadOnly && <p className="read-only-note">{t("readOnly")}</p>}
-
-      <fieldset className="fasttab">
-        <legend>{tc("general")}</legend>
-        <div className="form-grid">
-          <TextField
-            {...common}
-            name="no"
-            label={tf("no")}
-            defaultValue={c?.no}
-            maxLength={20}
-            hint={c ? undefined : t("noHint")}
-          />
+        )
+      }
+      general={
+        <>
           <TextField {...common} name="name" label={tf("name")} defaultValue={c?.name} maxLength={100} isRequired />
           <SelectField {...common} name="blocked" label={tf("blocked")} defaultValue={c?.blocked ?? "NONE"} options={blockedOptions} />
           <SelectField
@@ -129,40 +103,15 @@ export function CustomerCard(props: CustomerCardProps) {
               options={contactOptions}
             />
           )}
-        </div>
-      </fieldset>
-
-      <fieldset className="fasttab">
-        <legend>{tc("addressAndContact")}</legend>
-        <div className="form-grid">
-          <TextField {...common} name="address" label={tf("address")} defaultValue={c?.address} maxLength={100} autoComplete="address-line1" />
-          <TextField {...common} name="address2" label={tf("address2")} defaultValue={c?.address2} maxLength={50} autoComplete="address-line2" />
-          <TextField {...common} name="postCode" label={tf("postCode")} defaultValue={c?.postCode} maxLength={20} autoComplete="postal-code" />
-          <TextField {...common} name="city" label={tf("city")} defaultValue={c?.city} maxLength={30} autoComplete="address-level2" />
-          <TextField {...common} name="county" label={tf("county")} defaultValue={c?.county} maxLength={30} />
-          <TextField
-            {...common}
-            name="countryRegionCode"
-            label={tf("countryRegionCode")}
-            defaultValue={c?.countryRegionCode}
-            maxLength={10}
-            list="country-codes"
-          />
-          <TextField {...common} name="phoneNo" label={tf("phoneNo")} type="tel" defaultValue={c?.phoneNo} maxLength={30} />
-          <TextField
-            {...common}
-            name="mobilePhoneNo"
-            label={tf("mobilePhoneNo")}
-            type="tel"
-            defaultValue={c?.mobilePhoneNo}
-            maxLength={30}
-          />
-          <TextField {...common} name="email" label={tf("email")} type="email" defaultValue={c?.email} maxLength={80} />
+        </>
+      }
+      addressExtra={
+        <>
           <TextField {...common} name="faxNo" label={tf("faxNo")} type="tel" defaultValue={c?.faxNo} maxLength={30} />
           <TextField {...common} name="homePage" label={tf("homePage")} defaultValue={c?.homePage} maxLength={80} />
-        </div>
-      </fieldset>
-
+        </>
+      }
+    >
       <fieldset className="fasttab">
         <legend>{tc("invoicing")}</legend>
         <div className="form-grid">
@@ -175,11 +124,6 @@ export function CustomerCard(props: CustomerCardProps) {
           />
         </div>
       </fieldset>
-      <datalist id="country-codes">
-        {COUNTRY_CODES.map((code) => (
-          <option key={code} value={code} />
-        ))}
-      </datalist>
-    </form>
+    </PartyCardForm>
   );
 }

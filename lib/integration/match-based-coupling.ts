@@ -37,13 +37,16 @@ import { dataverseFilterFields } from "./table-filter.ts";
 // if any group found several candidates (never coupled, never created — creating would add a duplicate), else
 // unmatched: created in Dataverse when Create New is on, else failed "no match". A dry run answers the three lists
 // and writes nothing.
+// A run's criteria (and Create New, Synchronize After Coupling) are its own: a run never changes the mapping. Making
+// them the mapping's defaults is a separate, explicit step (saveMatchCriteria) that callers allow only to a role that
+// may change mappings.
 
 export type MatchCriterion = { erpField: string; caseSensitive: boolean; priority: number };
 
 export type MatchCouplingInput = {
   mappingId: string;
   erpRecordIds?: string[];
-  /** Absent: the criteria saved on the mapping's field mappings. Given (and not a dry run): saved onto the mapping. */
+  /** Absent: the mapping's default criteria (its field mappings' match settings). Given: for this run only. */
   criteria?: MatchCriterion[];
   createNewIfNoMatch?: boolean;
   synchronizeAfterCoupling?: boolean;
@@ -249,8 +252,20 @@ function syncAfterDirection(mapping: LoadedMapping): RunDirection | undefined {
   return undefined;
 }
 
-async function saveCriteria(db: Db, actor: AuditActor, mapping: LoadedMapping, input: MatchCouplingInput, criteria: MatchCriterion[]): Promise<void> {
+/**
+ * Makes the given criteria, Create New and Synchronize After Coupling the mapping's defaults (absent ones keep the
+ * mapping's value), with an audit entry. The caller checks that the user may change mappings.
+ */
+export async function saveMatchCriteria(
+  db: Db,
+  actor: AuditActor,
+  input: Pick<MatchCouplingInput, "mappingId" | "criteria" | "createNewIfNoMatch" | "synchronizeAfterCoupling">,
+): Promise<void> {
+  const mapping = await loadMappingById(db, input.mappingId);
   const before = resolveCriteria(mapping, undefined);
+  const criteria = resolveCriteria(mapping, input.criteria);
+  const createNewIfNoMatch = input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch;
+  const syncAfterMatchBasedCoupling = input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling;
   await db.$transaction(async (tx) => {
     for (const fm of mapping.fieldRows) {
       const criterion = criteria.find((c) => c.erpField === fm.erpField && fieldRowFor(mapping, c.erpField)?.id === fm.id);
@@ -261,22 +276,14 @@ async function saveCriteria(db: Db, actor: AuditActor, mapping: LoadedMapping, i
     }
     await tx.integrationTableMapping.update({
       where: { id: mapping.row.id },
-      data: {
-        createNewIfNoMatch: input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch,
-        syncAfterMatchBasedCoupling: input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling,
-        rowVersion: { increment: 1 },
-      },
+      data: { createNewIfNoMatch, syncAfterMatchBasedCoupling, rowVersion: { increment: 1 } },
     });
     await writeAuditEntry(tx, actor, {
       action: "mapping.matchCriteria",
       entityType: "IntegrationTableMapping",
       entityId: mapping.row.id,
       before: { criteria: before, createNewIfNoMatch: mapping.row.createNewIfNoMatch, syncAfterMatchBasedCoupling: mapping.row.syncAfterMatchBasedCoupling },
-      after: {
-        criteria,
-        createNewIfNoMatch: input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch,
-        syncAfterMatchBasedCoupling: input.synchronizeAfterCoupling ?? mapping.row.syncAfterMatchBasedCoupling,
-      },
+      after: { criteria, createNewIfNoMatch, syncAfterMatchBasedCoupling },
     });
   });
 }
@@ -310,7 +317,6 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
     scope: { matchBased: true, ...(input.erpRecordIds ? { erpRecordIds: input.erpRecordIds } : {}) },
   });
   try {
-    if (input.criteria) await saveCriteria(db, actor, mapping, input, resolveCriteria(mapping, input.criteria));
     const plan = await planMatchBasedCoupling(deps, input);
     const table = mapping.row.erpTable;
     const entity = mapping.row.dataverseEntity;

@@ -40,7 +40,8 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/v1/mappings/{name}/match-based-coupling",
-    summary: "Match-based coupling; dryRun answers exact matches, ambiguous records and records without a match, writing nothing.",
+    summary:
+      "Match-based coupling; dryRun answers exact matches, ambiguous records and records without a match, writing nothing. Criteria, createNewIfNoMatch and syncAfterCoupling apply to this run only unless saveCriteria is true.",
     permission: "mapping.manage",
     params: ["name"],
     body: s.matchBodySchema,

@@ -174,6 +174,10 @@ export const matchBodySchema = z.strictObject(
     syncAfterCoupling: z.boolean({ error: "syncAfterCoupling is true or false." }).optional(),
     createNewIfNoMatch: z.boolean({ error: "createNewIfNoMatch is true or false." }).optional(),
     dryRun: z.boolean({ error: "dryRun is true or false." }).default(false),
+    saveCriteria: z
+      .boolean({ error: "saveCriteria is true or false." })
+      .default(false)
+      .describe("Also save criteria, createNewIfNoMatch and syncAfterCoupling as the mapping's defaults (not on a dry run). Without it they apply to this run only."),
     /** Only these ERP records (No./Code); absent: every uncoupled record of the mapping. */
     nos: z.array(recordNo).min(1).max(10_000).optional(),
   },

@@ -1,10 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { closeDb, DEMO, screenshot, signIn, sql } from "./e2e-support.ts";
+import { postApiV1 } from "./api-support.ts";
+import { createAccount, ensureIntegrationSetup, insertCustomer } from "./coupling-support.ts";
+import { closeDb, DEMO, screenshot, signIn, sql, uniqueSuffix } from "./e2e-support.ts";
 
-// The integration admin pages end to end, in order (each flow builds on the previous one): the connection to the
-// emulator, the default mappings, Pause / Resume, a mapping edit with its audit entry and a refused bad value, a full
-// synchronization, the errors page Retry, the jobs page drill-down, Remove Couplings, and a viewer who sees no actions.
-// Every step checks where its outcome lands: the database. The file's tests run in order (one worker).
+// The integration admin pages end to end: the connection to the emulator, the default mappings, Pause / Resume, a
+// mapping edit with its audit entry and a refused bad value, a full synchronization, the errors page Retry, the jobs
+// page drill-down, Remove Couplings, and a viewer who sees no actions. Every step checks where its outcome lands: the
+// database. The file's tests run in order (one worker), but each one that needs a coupled record, a job or a mapping
+// with couplings makes it itself through API v1, so none depends on what an earlier test left behind.
 
 test.afterAll(closeDb);
 
@@ -18,14 +21,27 @@ async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean,
   return value;
 }
 
+type CouplingBody = { coupling: { erpId: string; dataverseId: string } | null };
+
+/** A new customer coupled (through API v1) to a new account of the same name. */
+async function coupledCustomer(): Promise<{ id: string; no: string; couplingId: string }> {
+  ensureIntegrationSetup();
+  const customer = await insertCustomer({ name: `E2E Admin ${uniqueSuffix()}` });
+  const account = await createAccount({ name: customer.name });
+  await postApiV1<CouplingBody>("couplings?wait=true", { table: "CUSTOMER", no: customer.no, dataverseId: account.accountid }, 201);
+  const [coupling] = await sql<{ id: string }>(`SELECT "id" FROM "Coupling" WHERE "erpId" = $1`, [customer.id]);
+  return { id: customer.id, no: customer.no, couplingId: coupling.id };
+}
+
 async function openMappings(page: Page) {
   await page.goto("/integration/table-mappings");
   await expect(page.getByRole("heading", { level: 1, name: "Integration Table Mappings" })).toBeVisible();
 }
 
 test("Dataverse Connection: save the emulator's settings, enable, Test Connection shows the result and stores it", async ({ page }) => {
+  // The global setup always starts the emulator.
   const emulatorUrl = process.env.E2E_EMULATOR_URL;
-  test.skip(!emulatorUrl, "the emulator is not part of this run");
+  expect(emulatorUrl, "E2E_EMULATOR_URL").toBeTruthy();
   await signIn(page, DEMO.admin);
   await page.goto("/integration/connection");
   await expect(page.getByRole("heading", { level: 1, name: "Dataverse Connection" })).toBeVisible();
@@ -157,10 +173,8 @@ test("Dataverse Full Synch. Review: Start All runs the mappings in dependency or
 });
 
 test("Coupled Data Synchronization Errors: Retry puts a skipped coupling back into synchronization", async ({ page }) => {
-  const [coupling] = await sql<{ id: string; erpId: string; no: string }>(
-    `SELECT c.id, c."erpId", cu.no FROM "Coupling" c JOIN "Customer" cu ON cu.id = c."erpId" WHERE c."erpTable" = 'CUSTOMER' AND c.state = 'COUPLED' ORDER BY cu.no LIMIT 1`,
-  );
-  test.skip(!coupling, "no coupled customer");
+  const customer = await coupledCustomer();
+  const coupling = { id: customer.couplingId, no: customer.no };
   await sql(`UPDATE "Coupling" SET "isSkipped" = true, "errorClass" = 'PERMANENT', "errorMessage" = $2, "errorSignature" = 'e2e-retry', "failedAt" = now() WHERE id = $1`, [
     coupling.id,
     `The customer ${coupling.no} could not be synchronized (e2e). Correct it and use Retry.`,
@@ -190,8 +204,15 @@ test("Coupled Data Synchronization Errors: Retry puts a skipped coupling back in
 });
 
 test("Synchronization Jobs: filters, chart, and drill-down to a job's errors", async ({ page }) => {
-  const [job] = await sql<{ id: string; mapping: string }>(`SELECT j.id, m.name AS mapping FROM "SyncJob" j JOIN "IntegrationTableMapping" m ON m.id = j."mappingId" WHERE j.type = 'SYNCHRONIZATION' ORDER BY j."queuedAt" DESC LIMIT 1`);
-  test.skip(!job, "no synchronization job yet");
+  // A finished synchronization job of its own: Synchronize Now (Send) of a coupled customer through API v1.
+  const customer = await coupledCustomer();
+  const sync = await postApiV1<{ jobs: { id: string }[] }>("synchronize?wait=true", { table: "CUSTOMER", nos: [customer.no], direction: "toDataverse" });
+  expect(sync.jobs.length).toBeGreaterThan(0);
+  const [job] = await sql<{ id: string; mapping: string; type: string }>(
+    `SELECT j.id, m.name AS mapping, j.type::text AS type FROM "SyncJob" j JOIN "IntegrationTableMapping" m ON m.id = j."mappingId" WHERE j.id = $1`,
+    [sync.jobs[0].id],
+  );
+  expect(job).toMatchObject({ mapping: "CUSTOMER", type: "SYNCHRONIZATION" });
   const message = `E2E drill-down error ${Date.now()}`;
   await sql(
     `INSERT INTO "SyncJobError" (id, "jobId", "sourceTable", "sourceRef", "errorClass", message, signature, "createdAt") VALUES (gen_random_uuid(), $1, 'Customer', 'Customer E2E', 'PERMANENT', $2, 'e2e', now())`,
@@ -214,10 +235,27 @@ test("Synchronization Jobs: filters, chart, and drill-down to a job's errors", a
 
 test("Remove Couplings runs in the background with progress and removes every coupling of the mapping", async ({ page }) => {
   test.setTimeout(120_000);
-  const [target] = await sql<{ name: string; n: number }>(
-    `SELECT m.name, count(c.id)::int AS n FROM "IntegrationTableMapping" m JOIN "Coupling" c ON c."mappingId" = m.id WHERE m.name <> 'CUSTOMER' GROUP BY m.name ORDER BY n DESC LIMIT 1`,
+  // The CONTACT mapping with at least one coupling of its own: a new contact of a coupled customer (the mapping takes
+  // contacts with a customer only), created in Dataverse and coupled by Create New through API v1. CUSTOMER keeps its
+  // couplings for the tests after this one.
+  const customer = await coupledCustomer();
+  const contactNo = `E2K${uniqueSuffix()}`.slice(0, 20);
+  await sql(
+    `INSERT INTO "Contact" ("id", "no", "firstName", "surname", "name", "customerId", "updatedAt") VALUES (gen_random_uuid(), $1, 'Remove', $2, $3, $4, now())`,
+    [contactNo, contactNo, `Remove ${contactNo}`, customer.id],
   );
-  test.skip(!target, "no mapping with couplings");
+  const created = await postApiV1<CouplingBody>("couplings?wait=true", { table: "CONTACT", no: contactNo, createNew: true }, 201);
+  expect(created.coupling).not.toBeNull();
+  // The count the dialog shows must not move under it: wait for the mapping's other jobs (a full sync) to finish.
+  const active = await waitFor(
+    () => sql<{ n: number }>(`SELECT count(*)::int AS n FROM "SyncJob" j JOIN "IntegrationTableMapping" m ON m.id = j."mappingId" WHERE m.name = 'CONTACT' AND j.status IN ('QUEUED', 'RUNNING')`),
+    (rows) => rows[0].n === 0,
+  );
+  expect(active[0].n).toBe(0);
+  const [target] = await sql<{ name: string; n: number }>(
+    `SELECT m.name, count(c.id)::int AS n FROM "IntegrationTableMapping" m JOIN "Coupling" c ON c."mappingId" = m.id WHERE m.name = 'CONTACT' GROUP BY m.name`,
+  );
+  expect(target.n).toBeGreaterThan(0);
   await signIn(page, DEMO.admin);
   await openMappings(page);
   await page.getByRole("radio", { name: `Select ${target.name}` }).check();

@@ -62,6 +62,7 @@ describe("match-based coupling", () => {
     const exactId = await createAccount(env.client, { name: `${word} Exact` });
     await createAccount(env.client, { name: `${word} Twice` });
     await createAccount(env.client, { name: `${word} Twice` });
+    const fieldsBefore = (await fingerprint()).fields;
     const report = await runMatchBasedCoupling(env.deps, env.actor, { mappingId, erpRecordIds: [exact.id, twice.id, none.id], criteria: byName, createNewIfNoMatch: false });
     expect(report.counters).toEqual({ coupled: 1, inserted: 0, failed: 2 });
     expect((await env.db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: "CUSTOMER", erpId: exact.id } } }))?.dataverseId).toBe(exactId);
@@ -72,9 +73,8 @@ describe("match-based coupling", () => {
     expect(errors.map((e) => e.message)).toEqual(
       expect.arrayContaining([expect.stringContaining(`${twice.no} matches 2 uncoupled`), expect.stringMatching(/^Failed to couple 1 record\(s\), because no unique uncoupled matching entity was found/)]),
     );
-    // The saved criteria moved onto the mapping (BC saves the dialog's choices).
-    const nameField = await env.db.integrationFieldMapping.findFirstOrThrow({ where: { mappingId, erpField: "name" } });
-    expect(nameField.useForMatchBasedCoupling).toBe(true);
+    // A run's criteria are its own: the mapping's default criteria stay as they were (saving them is explicit).
+    expect((await fingerprint()).fields).toEqual(fieldsBefore);
   });
 
   it("creates an account for a record without a match when Create New is on, and synchronizes after coupling", async () => {

@@ -41,11 +41,14 @@ export async function deleteContact(input: unknown): Promise<ActionResult<{ id: 
   });
 }
 
+// PostgreSQL text cannot hold a NUL character: refuse it as bad input rather than let the query fail.
+const searchText = text("Search", 100).refine((value) => !value.includes("\u0000"), "Search cannot contain a NUL character.");
+
 /** The customer lookup on the contact card (typeahead). */
 export async function findCustomerOptions(search: unknown): Promise<ActionResult<{ no: string; name: string }[]>> {
   return toActionResult(async () => {
     await requirePermission("erp.read");
-    const q = parseInput(text("Search", 100), search);
+    const q = parseInput(searchText, search);
     return searchCustomerOptions(getDb(), q);
   });
 }

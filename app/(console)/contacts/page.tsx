@@ -9,9 +9,7 @@ import { getDb } from "../../../lib/db/db-client.ts";
 import { contactListQuerySchema } from "../../../lib/erp/contact-schema.ts";
 import { listContacts } from "../../../lib/erp/contact-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
-import { couplingPermissions, mappingDirectionOf, rowCouplings } from "../customers/coupling-data.ts";
-import { contactCouplingActions } from "./coupling-action-set.ts";
-
+import { listCoupling } from "../coupling/coupling-data.ts";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("contacts");
@@ -27,10 +25,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
   const { user } = await pageUser("/contacts", "erp.read");
   const query = parseLenient(contactListQuerySchema, await searchParams);
   const page = await listContacts(getDb(), query);
-  const permissions = couplingPermissions(user);
-  const [couplings, mappingDirection] = permissions.canRead
-    ? await Promise.all([rowCouplings("CONTACT", page.rows.map((r) => r.id)), mappingDirectionOf("CONTACT")])
-    : [{}, null];
+  const coupling = await listCoupling(user, "CONTACT", page.rows.map((r) => r.id));
   const t = await getTranslations("contacts");
   const filters: Record<string, string> = {};
   for (const key of FILTER_KEYS) if (query[key]) filters[key] = String(query[key]);
@@ -50,7 +45,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Sea
         rows={page.rows}
         total={page.total}
         state={{ page: page.page, pageSize: page.pageSize, sort: query.sort, dir: query.dir, q: query.q, filters }}
-        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: contactCouplingActions } : undefined}
+        coupling={coupling}
       />
     </main>
   );

@@ -9,9 +9,7 @@ import { getDb } from "../../../lib/db/db-client.ts";
 import { CUSTOMER_FILTERS, customerListQuerySchema } from "../../../lib/erp/customer-schema.ts";
 import { listCustomers } from "../../../lib/erp/customer-service.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
-import { couplingPermissions, mappingDirectionOf, rowCouplings } from "./coupling-data.ts";
-import { customerCouplingActions } from "./coupling-action-set.ts";
-
+import { listCoupling } from "../coupling/coupling-data.ts";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("customers");
@@ -25,10 +23,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
   const { user } = await pageUser("/customers", "erp.read");
   const query = parseLenient(customerListQuerySchema, await searchParams);
   const page = await listCustomers(getDb(), query);
-  const permissions = couplingPermissions(user);
-  const [couplings, mappingDirection] = permissions.canRead
-    ? await Promise.all([rowCouplings("CUSTOMER", page.rows.map((r) => r.id)), mappingDirectionOf("CUSTOMER")])
-    : [{}, null];
+  const coupling = await listCoupling(user, "CUSTOMER", page.rows.map((r) => r.id));
   const t = await getTranslations("customers");
   const filters: Record<string, string> = {};
   for (const key of [...CUSTOMER_FILTERS, "blocked"] as const) if (query[key]) filters[key] = String(query[key]);
@@ -48,7 +43,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
         rows={page.rows}
         total={page.total}
         state={{ page: page.page, pageSize: page.pageSize, sort: query.sort, dir: query.dir, q: query.q, filters }}
-        coupling={permissions.canRead ? { couplings, permissions, mappingDirection, actions: customerCouplingActions } : undefined}
+        coupling={coupling}
       />
     </main>
   );

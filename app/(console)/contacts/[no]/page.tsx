@@ -11,9 +11,8 @@ import { getContactByNo } from "../../../../lib/erp/contact-service.ts";
 import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createContact, deleteContact, findCustomerOptions, updateContact } from "../actions.ts";
 import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
-import { cardCoupling, couplingPermissions, recordLog } from "../../customers/coupling-data.ts";
-import { contactCouplingActions } from "../coupling-action-set.ts";
-
+import { cardCoupling, couplingPermissions, recordLog } from "../../coupling/coupling-data.ts";
+import { couplingActionSet } from "../../coupling/coupling-action-set.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -58,7 +57,7 @@ export default async function ContactCardPage({ params }: { params: Params }) {
           coupling={coupling}
           log={log}
           permissions={permissions}
-          actions={contactCouplingActions}
+          actions={couplingActionSet}
         />
       )}
     </main>

@@ -13,9 +13,8 @@ import { decodeParam } from "../../../../lib/erp/parse-input.ts";
 import { createCustomer, deleteCustomer, updateCustomer } from "../actions.ts";
 import { customerCardLookups } from "../card-data.ts";
 import { RecordDataversePanel } from "../../../../components/coupling/record-dataverse-panel.tsx";
-import { cardCoupling, couplingPermissions, recordLog } from "../coupling-data.ts";
-import { customerCouplingActions } from "../coupling-action-set.ts";
-
+import { cardCoupling, couplingPermissions, recordLog } from "../../coupling/coupling-data.ts";
+import { couplingActionSet } from "../../coupling/coupling-action-set.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -61,7 +60,7 @@ export default async function CustomerCardPage({ params }: { params: Params }) {
           coupling={coupling}
           log={log}
           permissions={permissions}
-          actions={customerCouplingActions}
+          actions={couplingActionSet}
         />
       )}
       <section className="card" aria-labelledby="customer-contacts-heading">

@@ -1,7 +1,7 @@
 import { readJson, readQuery } from "../../../../../../lib/http/api-handler.ts";
 import { getDb } from "../../../../../../lib/db/db-client.ts";
 import { createJob } from "../../../../../../lib/integration/job-queries.ts";
-import { runMatchBasedCoupling, validateMatchRequest } from "../../../../../../lib/integration/match-based-coupling.ts";
+import { runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest } from "../../../../../../lib/integration/match-based-coupling.ts";
 import { actorOf, loadMappingByName } from "../../../../../../lib/integration/operation-context.ts";
 import { jsonOf, operationDeps, opsRoute } from "../../../../../../lib/integration/operations-api.ts";
 import { matchBodySchema, matchResponseSchema, waitQuerySchema } from "../../../../../../lib/integration/operations-api-schema.ts";
@@ -13,8 +13,10 @@ export const dynamic = "force-dynamic";
 type Params = { name: string };
 
 /**
- * POST /api/v1/mappings/{name}/match-based-coupling {criteria?, syncAfterCoupling?, createNewIfNoMatch?, dryRun?, nos?}
+ * POST /api/v1/mappings/{name}/match-based-coupling {criteria?, syncAfterCoupling?, createNewIfNoMatch?, dryRun?, nos?, saveCriteria?}
  * A dry run answers the three lists at once and writes nothing; otherwise a COUPLING job (202, or 200 with ?wait=true).
+ * The choices are the run's own; saveCriteria also makes them the mapping's defaults (the route's permission,
+ * mapping.manage, is the one saving them takes).
  */
 export const POST = opsRoute<Params>("mapping.manage", async ({ request, user }, { params }) => {
   const { name } = await params;
@@ -33,6 +35,7 @@ export const POST = opsRoute<Params>("mapping.manage", async ({ request, user },
     trigger: "API" as const,
   };
   await validateMatchRequest(db, input);
+  if (body.saveCriteria && !body.dryRun) await saveMatchCriteria(db, actorOf(user), input);
   if (body.dryRun || wait) {
     const report = await runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...input, dryRun: body.dryRun });
     const message = `${report.matched.length} matched, ${report.ambiguous.length} ambiguous, ${report.unmatched.length} without a match${body.dryRun ? " (dry run: nothing was written)" : ""}.`;

@@ -1,11 +1,15 @@
+import { getLocale } from "next-intl/server";
 import type { SessionUser } from "../../../lib/auth/authorize.ts";
 import { roleHasPermission } from "../../../lib/auth/permissions.ts";
 import { getDb } from "../../../lib/db/db-client.ts";
 import { effectiveEnvironmentUrl, findEnabledConnection, getDataverseClient } from "../../../lib/integration/dataverse-connection.ts";
 import { dataverseName, erpDelegate, fetchDataverseRecord } from "../../../lib/integration/operation-context.ts";
+import { localizeEngineMessage } from "../../../lib/integration/engine-messages.ts";
 import { jobSummaries, recordLogOf } from "../../../lib/integration/job-queries.ts";
+import type { ListCoupling } from "../../../components/coupling/coupling-action-props.ts";
 import type { CardCoupling, CouplingPermissions, RecordLogEntry, RowCoupling } from "../../../components/coupling/coupling-types.ts";
 import { syncStatusOf } from "../../../components/coupling/sync-status.ts";
+import { couplingActionSet } from "./coupling-action-set.ts";
 import type { CouplingTable } from "./coupling-operations.ts";
 
 // What the lists and cards show about couplings. Lists load the couplings of the visible page only (two indexed
@@ -37,6 +41,14 @@ export async function rowCouplings(table: CouplingTable, ids: readonly string[])
       return [id, { status: syncStatusOf(coupling, versionOf.get(id)), dataverseId: coupling?.dataverseId ?? null }];
     }),
   );
+}
+
+/** What a list gets for its coupling column and selection actions; nothing for a role that may not see couplings. */
+export async function listCoupling(user: SessionUser, table: CouplingTable, ids: readonly string[]): Promise<ListCoupling | undefined> {
+  const permissions = couplingPermissions(user);
+  if (!permissions.canRead) return undefined;
+  const [couplings, mappingDirection] = await Promise.all([rowCouplings(table, ids), mappingDirectionOf(table)]);
+  return { couplings, permissions, mappingDirection, actions: couplingActionSet };
 }
 
 /** The record's page in Dataverse: the emulator's HTML view, or the model-driven app's record form. */
@@ -99,17 +111,18 @@ export async function recordLog(table: CouplingTable, erpId: string): Promise<Re
   const db = getDb();
   const lines = await recordLogOf(db, table, erpId, 100);
   const jobs = new Map((await jobSummaries(db, [...new Set(lines.map((l) => l.jobId))])).map((j) => [j.id, j]));
+  const locale = await getLocale();
   return lines.map((line) => {
     const job = jobs.get(line.jobId);
     return {
       jobId: line.jobId,
       at: line.at,
       outcome: line.outcome,
-      message: line.message,
+      message: localizeEngineMessage(locale, line.message),
       jobType: job?.type ?? null,
       direction: job?.direction ?? null,
       jobStatus: job?.status ?? null,
-      jobMessage: job?.message ?? null,
+      jobMessage: localizeEngineMessage(locale, job?.message ?? null),
     };
   });
 }

@@ -11,7 +11,7 @@ import { coupleRecord, createNewAndCouple, prepareCouple } from "../../../lib/in
 import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
 import { fromWebApiRow } from "../../../lib/integration/field-transfer.ts";
 import { createJob, jobSummaries } from "../../../lib/integration/job-queries.ts";
-import { runMatchBasedCoupling, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
+import { runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
 import {
   actorOf,
   compareRecords,
@@ -35,21 +35,24 @@ import type {
   OperationOutcome,
 } from "../../../components/coupling/coupling-types.ts";
 
-// The coupling operations behind the customer and contact server actions (both tables share them; each
-// coupling-actions.ts binds its table). Order in every one: permission, input, then lib/integration. Dataverse
-// failures become messages the user can act on, never a crash.
+// The coupling operations behind the coupling server actions of customers and contacts: the table travels in the
+// input, like every other field, and is validated with it. Order in every one: permission, input, then
+// lib/integration. Dataverse failures become messages the user can act on, never a crash.
 
 export type CouplingTable = Extract<ErpTable, "CUSTOMER" | "CONTACT">;
 
+const couplingTable = z.enum(["CUSTOMER", "CONTACT"], { message: "Choose customers or contacts." });
 const erpId = z.uuid({ message: "Must be a record id." });
 const erpIds = z.array(erpId).min(1, { message: "Select at least one record." }).max(500, { message: "Select at most 500 records at a time." });
 const dataverseId = z.guid({ message: "Choose a Dataverse record." });
 
-const recordSchema = z.object({ erpId }).strict();
-const searchSchema = z.object({ erpId, query: z.string().trim().max(100, { message: "Type at most 100 characters." }) }).strict();
-const previewSchema = z.object({ erpId, dataverseId }).strict();
+const tableSchema = z.object({ table: couplingTable }).strict();
+const recordSchema = z.object({ table: couplingTable, erpId }).strict();
+const searchSchema = z.object({ table: couplingTable, erpId, query: z.string().trim().max(100, { message: "Type at most 100 characters." }) }).strict();
+const previewSchema = z.object({ table: couplingTable, erpId, dataverseId }).strict();
 const setUpSchema = z
   .object({
+    table: couplingTable,
     erpId,
     dataverseId: dataverseId.optional(),
     createNew: z.boolean().default(false),
@@ -57,17 +60,20 @@ const setUpSchema = z
   })
   .strict()
   .refine((v) => v.createNew || v.dataverseId, { message: "Choose a Dataverse record, or Create New.", path: ["dataverseId"] });
-const synchronizeSchema = z.object({ erpIds, direction: z.enum(["toDataverse", "fromDataverse", "bidirectional"]).optional() }).strict();
-const deleteSchema = z.object({ erpIds }).strict();
+const synchronizeSchema = z.object({ table: couplingTable, erpIds, direction: z.enum(["toDataverse", "fromDataverse", "bidirectional"]).optional() }).strict();
+const deleteSchema = z.object({ table: couplingTable, erpIds }).strict();
 const criterionSchema = z
   .object({ erpField: z.string().trim().min(1).max(60), caseSensitive: z.boolean().default(false), priority: z.number().int().min(0).max(1000).default(0) })
   .strict();
 const matchSchema = z
   .object({
+    table: couplingTable,
     erpIds,
     criteria: z.array(criterionSchema).min(1, { message: "Choose at least one field to match on." }).max(50).optional(),
     createNewIfNoMatch: z.boolean().default(false),
     syncAfterCoupling: z.boolean().default(false),
+    /** Also make this run's choices the mapping's defaults: only for a role that may change mappings. */
+    saveCriteria: z.boolean().default(false),
   })
   .strict();
 
@@ -92,10 +98,11 @@ async function requireRecord(table: CouplingTable, id: string) {
 }
 
 /** What Set Up Coupling opens with (BC §1.6): the current coupling, the default Synchronize After Coupling, Create New. */
-export function couplingDialogState(table: CouplingTable, input: unknown): Promise<ActionResult<CouplingDialogState>> {
+export function couplingDialogState(input: unknown): Promise<ActionResult<CouplingDialogState>> {
   return guarded(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(recordSchema, input);
+    const table = data.table;
     const db = getDb();
     await requireRecord(table, data.erpId);
     const mapping = await mappingForTable(db, table);
@@ -122,10 +129,11 @@ export function couplingDialogState(table: CouplingTable, input: unknown): Promi
 const SEARCH_LIMIT = 20;
 
 /** The typeahead of Set Up Coupling: Dataverse records whose name contains the text, within the integration table filter. */
-export function searchDataverse(table: CouplingTable, input: unknown): Promise<ActionResult<DataverseCandidate[]>> {
+export function searchDataverse(input: unknown): Promise<ActionResult<DataverseCandidate[]>> {
   return guarded(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(searchSchema, input);
+    const table = data.table;
     const db = getDb();
     await requireRecord(table, data.erpId);
     const mapping = await mappingForTable(db, table);
@@ -155,14 +163,15 @@ export function searchDataverse(table: CouplingTable, input: unknown): Promise<A
  * The side-by-side comparison before OK, and the refusals coupling would give (already coupled, outside the filter),
  * without writing anything.
  */
-export function previewCoupling(table: CouplingTable, input: unknown): Promise<ActionResult<{ fields: FieldComparisonRow[]; name: string }>> {
+export function previewCoupling(input: unknown): Promise<ActionResult<{ fields: FieldComparisonRow[]; name: string }>> {
   return guarded(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(previewSchema, input);
+    const table = data.table;
     const db = getDb();
     const deps = await operationDeps(db);
     const { check } = await prepareCouple(deps, { table, erpId: data.erpId, dataverseId: data.dataverseId, syncAfterCoupling: "none" });
-    const { states } = await compareRecords(db, check.mapping, check.erp, check.dataverse);
+    const { states } = await compareRecords(db, check.mapping, check.erp, check.dataverse, deps.client);
     return {
       name: dataverseName(check.mapping.row.dataverseEntity, check.dataverse, check.dataverseId).replace(/^'|'$/g, ""),
       fields: states.map((s) => ({
@@ -179,10 +188,11 @@ export function previewCoupling(table: CouplingTable, input: unknown): Promise<A
 }
 
 /** OK in Set Up Coupling: couple (and synchronize after coupling) or Create New, in this request. */
-export function setUpCoupling(table: CouplingTable, input: unknown): Promise<ActionResult<OperationOutcome>> {
+export function setUpCoupling(input: unknown): Promise<ActionResult<OperationOutcome>> {
   return guarded(async () => {
     const user = await requirePermission("coupling.manage");
     const data = parseInput(setUpSchema, input);
+    const table = data.table;
     const db = getDb();
     const deps = await operationDeps(db);
     const actor = actorOf(user);
@@ -195,10 +205,11 @@ export function setUpCoupling(table: CouplingTable, input: unknown): Promise<Act
 }
 
 /** What the Synchronize Now prompt offers for one record (§2i). */
-export function recommendSynchronization(table: CouplingTable, input: unknown): Promise<ActionResult<RecordRecommendation & { direction: string }>> {
+export function recommendSynchronization(input: unknown): Promise<ActionResult<RecordRecommendation & { direction: string }>> {
   return guarded(async () => {
     await requirePermission("sync.run");
     const data = parseInput(recordSchema, input);
+    const table = data.table;
     const db = getDb();
     const mapping = await mappingForTable(db, table);
     return { ...(await recommendForRecord(await operationDeps(db), { table, erpId: data.erpId })), direction: mapping.row.direction };
@@ -209,10 +220,11 @@ export function recommendSynchronization(table: CouplingTable, input: unknown): 
  * Synchronize Now: one-direction runs go on the queue (their job ids come back for polling); Merge (both passes,
  * whose job rows only exist once a worker starts it) runs here, for the one record it is offered for.
  */
-export function synchronizeRecords(table: CouplingTable, input: unknown): Promise<ActionResult<OperationOutcome>> {
+export function synchronizeRecords(input: unknown): Promise<ActionResult<OperationOutcome>> {
   return guarded(async () => {
     const user = await requirePermission("sync.run");
     const data = parseInput(synchronizeSchema, input);
+    const table = data.table;
     const db = getDb();
     const deps = await operationDeps(db);
     const plan = await planSynchronizeNow(deps, { table, erpIds: data.erpIds, direction: data.direction, trigger: "MANUAL", requestedById: user.id });
@@ -226,10 +238,11 @@ export function synchronizeRecords(table: CouplingTable, input: unknown): Promis
 }
 
 /** Delete Coupling: one record at once; several as an uncoupling job (both records always stay). */
-export function deleteCouplings(table: CouplingTable, input: unknown): Promise<ActionResult<OperationOutcome>> {
+export function deleteCouplings(input: unknown): Promise<ActionResult<OperationOutcome>> {
   return guarded(async () => {
     const user = await requirePermission("coupling.manage");
     const data = parseInput(deleteSchema, input);
+    const table = data.table;
     const db = getDb();
     const actor = actorOf(user);
     if (data.erpIds.length === 1) {
@@ -244,10 +257,11 @@ export function deleteCouplings(table: CouplingTable, input: unknown): Promise<A
   });
 }
 
-/** The fields Match-Based Coupling can match on, and the saved criteria (the dialog's starting point). */
-export function matchCriteriaOptions(table: CouplingTable): Promise<ActionResult<MatchCriteriaOptions>> {
+/** The fields Match-Based Coupling can match on, and the mapping's default criteria (the dialog's starting point). */
+export function matchCriteriaOptions(input: unknown): Promise<ActionResult<MatchCriteriaOptions>> {
   return guarded(async () => {
     const user = await requirePermission("coupling.manage");
+    const { table } = parseInput(tableSchema, input);
     const mapping = await mappingForTable(getDb(), table);
     const fields = mapping.fieldRows
       .filter((fm) => fm.isEnabled && fm.erpField && fm.dataverseAttribute && !fm.constantValue)
@@ -264,43 +278,49 @@ export function matchCriteriaOptions(table: CouplingTable): Promise<ActionResult
       createNewIfNoMatch: mapping.row.createNewIfNoMatch,
       syncAfterCoupling: mapping.row.syncAfterMatchBasedCoupling,
       canCreateNew: mapping.row.direction !== "FROM_INTEGRATION_TABLE",
-      // Chosen criteria are saved onto the mapping, so only a role that may change mappings may choose them.
-      canEditCriteria: roleHasPermission(user.role, "mapping.manage"),
+      canSaveCriteria: roleHasPermission(user.role, "mapping.manage"),
     };
   });
 }
 
-async function matchInput(table: CouplingTable, input: unknown) {
+/**
+ * A run's criteria, Create New and Synchronize After Coupling are its own: anyone who may couple may choose them.
+ * Saving them as the mapping's defaults changes the mapping, so it takes the permission to change mappings.
+ */
+async function matchInput(input: unknown) {
   const user = await requirePermission("coupling.manage");
   const data = parseInput(matchSchema, input);
+  if (data.saveCriteria && !roleHasPermission(user.role, "mapping.manage")) {
+    throw new ActionError("forbidden", "Only a role that may change table mappings can save the mapping's default match criteria. Run without saving them, or ask an administrator.");
+  }
   const db = getDb();
-  const mapping = await mappingForTable(db, table);
-  const mayEditCriteria = roleHasPermission(user.role, "mapping.manage");
+  const mapping = await mappingForTable(db, data.table);
   const request = {
     mappingId: mapping.row.id,
     erpRecordIds: data.erpIds,
-    criteria: mayEditCriteria ? data.criteria : undefined,
-    createNewIfNoMatch: mayEditCriteria ? data.createNewIfNoMatch : undefined,
-    synchronizeAfterCoupling: mayEditCriteria ? data.syncAfterCoupling : undefined,
+    criteria: data.criteria,
+    createNewIfNoMatch: data.createNewIfNoMatch,
+    synchronizeAfterCoupling: data.syncAfterCoupling,
     requestedById: user.id,
     trigger: "MANUAL" as const,
   };
   await validateMatchRequest(db, request);
-  return { user, db, mapping, request };
+  return { user, db, mapping, request, saveCriteria: data.saveCriteria };
 }
 
-/** The dry run: matches, ambiguities and creations; nothing is written. */
-export function previewMatchBasedCoupling(table: CouplingTable, input: unknown): Promise<ActionResult<MatchReport>> {
+/** The dry run: matches, ambiguities and creations; nothing is written (not even criteria to be saved). */
+export function previewMatchBasedCoupling(input: unknown): Promise<ActionResult<MatchReport>> {
   return guarded(async () => {
-    const { user, db, request } = await matchInput(table, input);
+    const { user, db, request } = await matchInput(input);
     return runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true });
   });
 }
 
-/** The real run, as a coupling job on the queue (its id comes back for polling). */
-export function startMatchBasedCoupling(table: CouplingTable, input: unknown): Promise<ActionResult<OperationOutcome>> {
+/** The real run, as a coupling job on the queue (its id comes back for polling); first the defaults, when asked. */
+export function startMatchBasedCoupling(input: unknown): Promise<ActionResult<OperationOutcome>> {
   return guarded(async () => {
-    const { user, db, mapping, request } = await matchInput(table, input);
+    const { user, db, mapping, request, saveCriteria } = await matchInput(input);
+    if (saveCriteria) await saveMatchCriteria(db, actorOf(user), request);
     const jobId = await createJob(db, { type: "COUPLING", mappingId: mapping.row.id, trigger: "MANUAL", requestedById: user.id, scope: { matchBased: true } });
     await enqueue("match-coupling", {
       mappingId: request.mappingId,
