@@ -6,6 +6,13 @@ import { fieldLabel, fieldText } from "../actions/server-message.ts";
 
 const nullToEmpty = (value: unknown) => (value === null ? "" : value);
 
+// PostgreSQL cannot store U+0000 in a text column and fails the whole write; refused here, naming the field.
+const hasNoNul = (value: string) => !value.includes("\u0000");
+
+function nulMessage(label: string): string {
+  return fieldText("fields.nulCharacter", { label: fieldLabel(label) });
+}
+
 /** Free text up to `max` characters; null and missing mean blank. */
 export function text(label: string, max: number) {
   return z.preprocess(
@@ -13,7 +20,8 @@ export function text(label: string, max: number) {
     z
       .string({ error: fieldText("fields.mustBeText", { label: fieldLabel(label) }) })
       .trim()
-      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) })),
+      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) }))
+      .refine(hasNoNul, nulMessage(label)),
   );
 }
 
@@ -24,7 +32,8 @@ export function requiredText(label: string, max: number) {
       .string({ error: (issue) => (issue.input === undefined ? required(label) : fieldText("fields.mustBeText", { label: fieldLabel(label) })) })
       .trim()
       .min(1, required(label))
-      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) })),
+      .max(max, fieldText("fields.maxLength", { label: fieldLabel(label), max: String(max) }))
+      .refine(hasNoNul, nulMessage(label)),
   );
 }
 

@@ -49,7 +49,8 @@ export function parseSnapshot(json: unknown): Snapshot {
 // A reserved key of Coupling.snapshot (field keys always contain ":"): the lookups a pass wrote empty under Clear Value
 // on Failed Sync, each with that pass. Their entries stay {e: null, d: null} — the source's value counts as a change,
 // the cleared side's blank does not — and the mark lets the run find the pair again once a parent couples
-// (cleared-lookups.ts), since nothing else about the pair changes then.
+// (cleared-lookups.ts), since nothing else about the pair changes then. The generated column
+// Coupling."hasClearedLookups" (migration coupling_cleared_lookups) names the key too.
 export const CLEARED_LOOKUPS_KEY = "~cleared";
 
 export type ClearedMarks = Record<string, PassDirection>;

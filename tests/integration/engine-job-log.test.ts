@@ -2,14 +2,13 @@ import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
-import { currentWatermark } from "../../lib/erp/change-capture.ts";
 import { QUIET_JOB_RETENTION_MS } from "../../lib/integration/job-recorder.ts";
 import { runSync, type RunResult } from "../../lib/integration/sync-run.ts";
 import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
 import { enqueueJob } from "../../lib/queue/enqueue.ts";
 import { startWorkerRuntime } from "../../workers/worker-runtime.ts";
 import { startEmulator, type RunningEmulator } from "../../emulator/emulator-server.ts";
-import { emulatorRequests, mappingId, newClient, resetEmulatorStats, resetEngineState, run, setPolicy, startEngineEnv, uniqueNo, type EngineEnv } from "./engine-fixtures.ts";
+import { emulatorRequests, mappingId, newClient, resetEmulatorStats, resetEngineState, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
 // The job log of runs (issue 4): a job's Dataverse request count is the requests that job made, even when other
 // mappings run on the same client at the same time; scheduled runs and delta polls that found nothing do not pile up
@@ -27,16 +26,6 @@ afterAll(async () => {
   await setPolicy(env.db, "CONTACT", { syncOnlyCoupledRecords: true });
   await env?.emulator.close();
 });
-
-/** Waits until change capture sees every ERP write made so far (an open transaction on the server delays it). */
-async function changeCaptureHorizon(): Promise<void> {
-  const [row] = await env.db.$queryRaw<{ xid: bigint }[]>`SELECT pg_current_xact_id()::text::bigint AS xid`;
-  const deadline = Date.now() + 60_000;
-  while ((await currentWatermark(env.db)) <= row.xid) {
-    if (Date.now() > deadline) throw new Error("change capture did not catch up within 60 s");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -99,14 +88,14 @@ async function freshPhase(works: Work[]): Promise<RunningEmulator> {
   const parent = await env.db.customer.create({ data: { no: uniqueNo("JP"), name: "Parent Customer" } });
   // Change capture must have passed every earlier write (the parent included) before the watermark is reset to "now":
   // a transaction open elsewhere on the server would otherwise leave some of them for this phase's run.
-  await changeCaptureHorizon();
+  await waitForChangeCapture(env.db);
   await resetEngineState(env.db);
   const account = await newClient(emulator).create("accounts", { name: "Parent Customer" }, { returnRepresentation: true });
   await env.db.coupling.create({
     data: { mappingId: await mappingId(env.db, "CUSTOMER"), erpTable: "CUSTOMER", erpId: parent.id, dataverseEntity: "account", dataverseId: account.id!.toLowerCase() },
   });
   for (const work of works) await newRecords(work, parent.id);
-  await changeCaptureHorizon();
+  await waitForChangeCapture(env.db);
   await resetEmulatorStats(emulator);
   return emulator;
 }
@@ -162,7 +151,7 @@ describe("quiet automatic runs", () => {
     await setPolicy(db, "CUSTOMER", { syncOnlyCoupledRecords: false });
     const id = await mappingId(db, "CUSTOMER");
     await db.customer.create({ data: { no: uniqueNo("JQ"), name: "Quiet Customer" } });
-    await changeCaptureHorizon();
+    await waitForChangeCapture(db);
     await run(env, "CUSTOMER");
     await run(env, "CUSTOMER");
 
@@ -189,7 +178,7 @@ describe("quiet automatic runs", () => {
     // Manual runs that found nothing, and scheduled runs that did something, stay in the log.
     const manual = await run(env, "CUSTOMER");
     const customer = await db.customer.create({ data: { no: uniqueNo("JQ"), name: "Busy Customer" } });
-    await changeCaptureHorizon();
+    await waitForChangeCapture(db);
     const busy = await run(env, "CUSTOMER", { trigger: "SCHEDULE" });
     expect(busy.jobs[0].counters.inserted).toBe(1);
     // Scheduled runs until one finds nothing (the From pass may read the new account back once, as an echo).

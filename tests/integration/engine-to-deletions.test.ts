@@ -7,8 +7,7 @@ import { startSyncTriggers } from "../../lib/integration/sync-triggers.ts";
 import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
 import { startWorkerRuntime } from "../../workers/worker-runtime.ts";
 import type { DeletionConflictResolution } from "../../lib/db/generated/enums.ts";
-import { currentWatermark } from "../../lib/erp/change-capture.ts";
-import { mappingId, resetEmulatorStats, resetEngineState, emulatorRequests, run, setPolicy, startEngineEnv, uniqueNo, type EngineEnv } from "./engine-fixtures.ts";
+import { mappingId, resetEmulatorStats, resetEngineState, emulatorRequests, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
 // A To-only mapping (ERP → Dataverse) whose Dataverse record is deleted while the ERP record stays unchanged: the
 // next scheduled run reads the deletion from the delta link and applies the mapping's deletion policy (§2d) at once,
@@ -32,25 +31,16 @@ afterAll(async () => {
 beforeEach(async () => {
   // Each case on its own: a failure left by the previous case would be retried once the policy is edited. The
   // watermark moves past every earlier write only once change capture can see them all.
-  await changeCaptureHorizon();
+  await waitForChangeCapture(env.db);
   await resetEngineState(env.db);
   await setPolicy(env.db, "CUSTOMER", { syncOnlyCoupledRecords: false, deletionConflictResolution: "NONE" });
 });
-
-async function changeCaptureHorizon(): Promise<void> {
-  const [row] = await env.db.$queryRaw<{ xid: bigint }[]>`SELECT pg_current_xact_id()::text::bigint AS xid`;
-  const deadline = Date.now() + 60_000;
-  while ((await currentWatermark(env.db)) <= row.xid) {
-    if (Date.now() > deadline) throw new Error("change capture did not catch up within 60 s");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A customer created in the ERP and sent to Dataverse by a To run; a second run finds nothing more to do. */
 async function coupledCustomer(name: string) {
   const { db } = env;
   const customer = await db.customer.create({ data: { no: uniqueNo("ED"), name, city: "Turin" } });
-  await changeCaptureHorizon();
+  await waitForChangeCapture(db);
   const first = await run(env, "CUSTOMER", { trigger: "SCHEDULE" });
   expect(first.jobs.map((j) => j.direction)).toEqual(["TO_INTEGRATION_TABLE"]);
   expect(first.jobs[0].counters.inserted).toBe(1);

@@ -90,6 +90,26 @@ describe("/api/v1/customers", () => {
     expect(await db.customer.count()).toBe(before);
   });
 
+  it("answers 400 with a field message for a NUL character in POST and PATCH, and stores nothing", async () => {
+    const no = uniqueKey("AN");
+    const before = await db.customer.count();
+    const refused = await postCustomer(users.user.token, { no, name: "Null\u0000Byte" });
+    expect(refused.status).toBe(400);
+    const body = await refused.json();
+    expect(body.error.code).toBe("invalid");
+    expect(body.error.details.name).toEqual(["Name contains a NUL character (U+0000), which cannot be stored. Remove it."]);
+    expect(await db.customer.count()).toBe(before);
+
+    await postCustomer(users.user.token, { no, name: "Clean" });
+    const patched = await customerItem.PATCH(
+      apiRequest("PATCH", `/api/v1/customers/${no}`, { token: users.user.token, body: { rowVersion: 1, address: "1 Main St\u0000" } }),
+      routeParams({ no }),
+    );
+    expect(patched.status).toBe(400);
+    expect((await patched.json()).error.details.address[0]).toMatch(/NUL character/);
+    expect(await db.customer.findUniqueOrThrow({ where: { no } })).toMatchObject({ name: "Clean", address: "", rowVersion: 1 });
+  });
+
   it("answers 400 for malformed JSON", async () => {
     const response = await customerCollection.POST(
       apiRequest("POST", "/api/v1/customers", { token: users.user.token, rawBody: "{not json" }),

@@ -184,6 +184,25 @@ describe("editing a customer", () => {
     expect(row).toMatchObject({ name: "Valid", email: "", currencyCode: "", rowVersion: 1 });
   });
 
+  it("refuses a NUL character (PostgreSQL cannot store it) on create and on edit, on the field, writing nothing", async () => {
+    const no = uniqueKey("TU");
+    const before = await db.customer.count();
+    const refused = await asUser(() => createCustomer({ no, name: "Fab\u0000rikam", city: "Oslo\u0000" }));
+    expect(refused).toMatchObject({ ok: false, code: "invalid" });
+    if (refused.ok) return;
+    expect(refused.fieldErrors?.name).toEqual(["Name contains a NUL character (U+0000), which cannot be stored. Remove it."]);
+    expect(refused.fieldErrors?.city).toEqual(["City contains a NUL character (U+0000), which cannot be stored. Remove it."]);
+    expect(await db.customer.count()).toBe(before);
+    expect(await db.customer.findUnique({ where: { no } })).toBeNull();
+
+    const created = await asUser(() => createCustomer({ no, name: "Clean" }));
+    if (!created.ok) throw new Error(created.message);
+    const edit = await runAsUser({ ...users.user, locale: "it" }, () => updateCustomer({ id: created.data.id, rowVersion: created.data.rowVersion, name: "\u0000" }));
+    expect(edit).toMatchObject({ ok: false, code: "invalid" });
+    if (!edit.ok) expect(edit.fieldErrors?.name).toEqual(["Nome contiene un carattere NUL (U+0000), che non può essere memorizzato. Rimuovilo."]);
+    expect(await db.customer.findUniqueOrThrow({ where: { id: created.data.id } })).toMatchObject({ name: "Clean", rowVersion: 1 });
+  });
+
   it("checks that the primary contact belongs to the customer", async () => {
     const a = await asUser(() => createCustomer({ no: uniqueKey("TI"), name: "A" }));
     const b = await asUser(() => createCustomer({ no: uniqueKey("TJ"), name: "B" }));
