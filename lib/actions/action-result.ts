@@ -88,6 +88,15 @@ export async function failureOf(error: ActionError): Promise<ActionFailure> {
   return fail(error.code, message, fieldErrors);
 }
 
+/**
+ * How the messages a successful action returns (outcomes, prompts) are rendered for whoever called it: in their
+ * language, in English inside the API. One look-up of the language for many messages.
+ */
+export async function readerRenderer(): Promise<(text: LocalText) => string> {
+  const locale = await messageLocale();
+  return (text) => renderText(locale, text);
+}
+
 /** Turns the expected errors a domain function throws into a result; anything else is a bug and is rethrown. */
 export async function toActionResult<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
   try {

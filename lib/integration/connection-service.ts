@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { fieldText, renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { DataverseClient } from "../dataverse/dataverse-client.ts";
 import { DataverseError } from "../dataverse/dataverse-error.ts";
@@ -27,18 +27,20 @@ export type ConnectionView = {
   rowVersion: number;
 };
 
+const atMost = (max: number) => fieldText("fields.atMostCharacters", { max: String(max) });
+
 export const connectionInputSchema = z.strictObject({
   environmentUrl: z
-    .string({ error: "Enter the environment URL." })
+    .string({ error: fieldText("fields.enterEnvironmentUrl") })
     .trim()
-    .min(1, "Enter the environment URL, for example https://contoso.crm4.dynamics.com.")
-    .max(250, "At most 250 characters.")
-    .pipe(z.url({ protocol: /^https?$/, error: "Enter a URL starting with https://, for example https://contoso.crm4.dynamics.com." }))
+    .min(1, fieldText("fields.enterEnvironmentUrlExample"))
+    .max(250, atMost(250))
+    .pipe(z.url({ protocol: /^https?$/, error: fieldText("fields.urlHttps") }))
     .transform((u) => u.replace(/\/+$/, "")),
-  tenantId: z.string({ error: "Enter the tenant (directory) id." }).trim().min(1, "Enter the tenant (directory) id.").max(100, "At most 100 characters."),
-  clientId: z.string({ error: "Enter the client (application) id." }).trim().min(1, "Enter the client (application) id.").max(100, "At most 100 characters."),
+  tenantId: z.string({ error: fieldText("fields.enterTenantId") }).trim().min(1, fieldText("fields.enterTenantId")).max(100, atMost(100)),
+  clientId: z.string({ error: fieldText("fields.enterClientId") }).trim().min(1, fieldText("fields.enterClientId")).max(100, atMost(100)),
   /** Blank keeps the stored secret. */
-  clientSecret: z.string().max(500, "At most 500 characters.").optional().default(""),
+  clientSecret: z.string().max(500, atMost(500)).optional().default(""),
   rowVersion: z.number().int().min(0).optional(),
 });
 
@@ -111,20 +113,25 @@ export async function saveConnection(db: Db, actor: AuditActor, input: Connectio
   return toView(after);
 }
 
-export type TestResult = { ok: boolean; message: string; userId: string | null };
+/**
+ * `message` is in English (stored on the connection as its last test, recognised and translated when shown); `text`
+ * describes it, for the reader's language.
+ */
+export type TestResult = { ok: boolean; message: string; text: ServerMessage; userId: string | null };
 
-function failureMessage(error: unknown): string {
+function failureMessage(error: unknown): ServerMessage {
   if (error instanceof DataverseError) {
     if (error.name === "TokenAcquisitionError") {
-      return error.retryClass === "transient"
-        ? `The sign-in service could not be reached (${error.message}). Check the environment URL and the network, then test again.`
-        : `Dataverse did not accept the credentials: ${error.message}. Check the tenant, client id and client secret, save, and test again.`;
+      return serverMessage(error.retryClass === "transient" ? "engine.connectionSignInUnreachable" : "engine.connectionCredentialsRefused", { detail: error.message });
     }
-    if (error.retryClass === "auth") return `Dataverse refused access (HTTP ${error.status}). Make sure the application user exists in the environment and has a security role.`;
-    return `Dataverse answered with an error (HTTP ${error.status}): ${error.message}`;
+    if (error.retryClass === "auth") return serverMessage("engine.connectionAccessRefused", { status: String(error.status) });
+    return serverMessage("engine.connectionHttpError", { status: String(error.status), detail: error.message });
   }
-  const text = error instanceof Error ? error.message : String(error);
-  return `The environment could not be reached: ${text}. Check the environment URL and that the environment is running.`;
+  return serverMessage("engine.connectionUnreachable", { detail: error instanceof Error ? error.message : String(error) });
+}
+
+function testResult(ok: boolean, text: ServerMessage, userId: string | null): TestResult {
+  return { ok, message: renderText("en", text), text, userId };
 }
 
 /** Token + WhoAmI with the saved settings; the result is stored on the row and returned. */
@@ -136,9 +143,12 @@ export async function testConnection(db: Db, actor: AuditActor): Promise<TestRes
     // A fresh client with few retries: a test should answer within seconds, not back off for minutes.
     const client = new DataverseClient({ ...connectionConfig(row), limits: { maxRetries: 0, maxThrottleRetries: 1, requestTimeoutMs: 15_000 } });
     const who = await client.whoAmI();
-    result = { ok: true, message: `Connected. The integration user is ${who.userId}${who.organizationId ? ` in organization ${who.organizationId}` : ""}.`, userId: who.userId };
+    const connected = who.organizationId
+      ? serverMessage("engine.connectedInOrganization", { user: who.userId, organization: who.organizationId })
+      : serverMessage("engine.connected", { user: who.userId });
+    result = testResult(true, connected, who.userId);
   } catch (error) {
-    result = { ok: false, message: failureMessage(error), userId: null };
+    result = testResult(false, failureMessage(error), null);
   }
   await db.dataverseConnection.update({
     where: { id: row.id },

@@ -1,5 +1,5 @@
 import { ActionError, actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { renderText, serverMessage, type LocalText, type ServerMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { normalizeGuid } from "../dataverse/odata-query.ts";
 import type { Db } from "../db/db-client.ts";
@@ -10,12 +10,12 @@ import { agreedSnapshot, type DataverseRecord } from "./field-transfer.ts";
 import { addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
 import {
   compareRecords,
-  dataverseRecordName,
+  dataverseRecordNameText,
   dataverseRowPasses,
   describeIntegrationFilter,
   erpDelegate,
   erpKeyOf,
-  erpName,
+  erpNameText,
   fetchDataverseRecord,
   findErpRecord,
   findErpRecordByKey,
@@ -84,8 +84,14 @@ export type CoupleResult = {
   coupling: CouplingView | null;
   /** Jobs of the synchronization after coupling / of the create. */
   jobs: RunJobResult[];
+  /** In English (the API, the job's log); `text` describes it, for the reader's language. */
   message: string;
+  text: LocalText;
 };
+
+function withText(text: ServerMessage): { message: string; text: ServerMessage } {
+  return { message: renderText("en", text), text };
+}
 
 /** The direction a sync-after-coupling choice needs, refused when the mapping does not have it. */
 export function syncAfterDirection(mapping: LoadedMapping, choice: SyncAfterCoupling): RunDirection | null {
@@ -93,9 +99,8 @@ export function syncAfterDirection(mapping: LoadedMapping, choice: SyncAfterCoup
   const direction = SYNC_AFTER_COUPLING_DIRECTION[choice];
   const allowed = mapping.row.direction === "BIDIRECTIONAL" || mapping.row.direction === direction;
   if (!allowed) {
-    const side = choice === "erp" ? "the ERP data (it never sends data to Dataverse)" : "the Dataverse data (it never gets data from Dataverse)";
-    throw new UnprocessableError(`The mapping ${mapping.row.name} cannot synchronize after coupling with ${side}. Choose another option.`, {
-      syncAfterCoupling: [`The mapping ${mapping.row.name} is ${mapping.row.direction.toLowerCase().replaceAll("_", " ")}.`],
+    throw new UnprocessableError(serverMessage(choice === "erp" ? "errors.syncAfterNeverSends" : "errors.syncAfterNeverGets", { name: mapping.row.name }), {
+      syncAfterCoupling: [serverMessage("fields.mappingIsDirection", { name: mapping.row.name, direction: { key: `directions.${mapping.row.direction}` } })],
     });
   }
   return direction;
@@ -127,9 +132,9 @@ export async function checkCoupling(deps: OperationDeps, mapping: LoadedMapping,
   }
   if (existing) {
     const other = await fetchDataverseRecord(client, existing.dataverseEntity, existing.dataverseId).catch(() => null);
-    throw new ActionError(
+    throw actionError(
       "conflict",
-      `The ${erpName(table, erp)} is already coupled to the ${dataverseRecordName(existing.dataverseEntity, other, existing.dataverseId)}. Delete that coupling first.`,
+      serverMessage("errors.alreadyCoupledDeleteFirst", { record: erpNameText(table, erp), dataverse: dataverseRecordNameText(existing.dataverseEntity, other, existing.dataverseId) }),
     );
   }
   const dataverse = await fetchDataverseRecord(client, entity, dataverseId);
@@ -137,16 +142,16 @@ export async function checkCoupling(deps: OperationDeps, mapping: LoadedMapping,
   const taken = await db.coupling.findUnique({ where: { dataverseEntity_dataverseId: { dataverseEntity: entity, dataverseId } } });
   if (taken) {
     const holder = await erpRecordOfCoupling(db, taken);
-    throw new ActionError(
+    throw actionError(
       "conflict",
-      `The ${dataverseRecordName(entity, dataverse, dataverseId)} is already coupled to the ${erpName(taken.erpTable, holder, taken.erpId)}. Delete that coupling first.`,
+      serverMessage("errors.dataverseAlreadyCoupled", { dataverse: dataverseRecordNameText(entity, dataverse, dataverseId), record: erpNameText(taken.erpTable, holder, taken.erpId) }),
     );
   }
   // BC §1.6: a Dataverse record the mapping's integration table filter hides cannot be picked.
   if (!(await dataverseRowPasses(client, entity, dataverseId, integrationODataFilter(mapping)))) {
     throw new UnprocessableError(
-      `The filters applied to table mapping ${mapping.row.name} are preventing the ${dataverseRecordName(entity, dataverse, dataverseId)} from being displayed (integration table filter: ${describeIntegrationFilter(mapping)}). Choose another record or change the mapping's integration table filter.`,
-      { dataverseId: [`Outside the integration table filter of ${mapping.row.name}.`] },
+      serverMessage("errors.outsideFilter", { name: mapping.row.name, dataverse: dataverseRecordNameText(entity, dataverse, dataverseId), filter: describeIntegrationFilter(mapping) }),
+      { dataverseId: [serverMessage("fields.outsideFilter", { name: mapping.row.name })] },
     );
   }
   return { mapping, erp, dataverse, dataverseId, alreadyCoupledToIt: false };
@@ -176,7 +181,10 @@ export async function insertCoupling(db: Db, actor: AuditActor, check: CouplingC
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // Another request coupled one of the two meanwhile: answer with the same message a fresh check gives.
-    throw new ActionError("conflict", `The ${erpName(mapping.row.erpTable, erp)} or the ${dataverseRecordName(mapping.row.dataverseEntity, dataverse, dataverseId)} was coupled by someone else meanwhile. Reload and try again.`);
+    throw actionError(
+      "conflict",
+      serverMessage("errors.coupledMeanwhile", { record: erpNameText(mapping.row.erpTable, erp), dataverse: dataverseRecordNameText(mapping.row.dataverseEntity, dataverse, dataverseId) }),
+    );
   }
 }
 
@@ -197,7 +205,7 @@ export async function coupleRecord(deps: OperationDeps, actor: AuditActor, input
   return {
     coupling: coupling ? toCouplingView(coupling, prepared.check.mapping.row.name, erpKeyOf(input.table, prepared.check.erp)) : null,
     jobs,
-    message: coupledMessage(prepared.check, prepared.direction, jobs),
+    ...withText(coupledMessage(prepared.check, prepared.direction, jobs)),
   };
 }
 
@@ -229,12 +237,17 @@ export async function syncAfterCoupling(
   return result.jobs;
 }
 
-function coupledMessage(check: CouplingCheck, direction: RunDirection | null, jobs: RunJobResult[]): string {
-  const pair = `The ${erpName(check.mapping.row.erpTable, check.erp)} is coupled to the ${dataverseRecordName(check.mapping.row.dataverseEntity, check.dataverse, check.dataverseId)}.`;
-  if (!direction) return pair;
+// Stored in the job's log as well: each wording is an engine message, recognised when the log is shown.
+function coupledMessage(check: CouplingCheck, direction: RunDirection | null, jobs: RunJobResult[]): ServerMessage {
+  const params = {
+    record: erpNameText(check.mapping.row.erpTable, check.erp),
+    dataverse: dataverseRecordNameText(check.mapping.row.dataverseEntity, check.dataverse, check.dataverseId),
+  };
+  if (!direction) return serverMessage("engine.coupled", params);
   const failed = jobs.some((j) => j.counters.failed > 0 || j.status === "FAILED");
-  const source = direction === "TO_INTEGRATION_TABLE" ? "the ERP data" : "the Dataverse data";
-  return failed ? `${pair} The synchronization with ${source} failed: see the synchronization log.` : `${pair} It was synchronized with ${source}.`;
+  const fromErp = direction === "TO_INTEGRATION_TABLE";
+  if (failed) return serverMessage(fromErp ? "engine.coupledSyncFailedErp" : "engine.coupledSyncFailedDataverse", params);
+  return serverMessage(fromErp ? "engine.coupledSynchronizedErp" : "engine.coupledSynchronizedDataverse", params);
 }
 
 // ───────────── Create New ─────────────
@@ -247,12 +260,15 @@ export async function prepareCreateNew(deps: OperationDeps, input: Pick<CreateNe
   const erp = await findErpRecord(deps.db, input.table, input.erpId);
   if (!erp) throw actionError("not_found", serverMessage("errors.recordGone", { record: { key: `recordNouns.${input.table}` } }));
   if (mapping.row.direction === "FROM_INTEGRATION_TABLE") {
-    throw new UnprocessableError(`The mapping ${mapping.row.name} only gets data from Dataverse, so it cannot create the ${erpName(input.table, erp)} in Dataverse.`);
+    throw new UnprocessableError(serverMessage("errors.createNewFromOnly", { name: mapping.row.name, record: erpNameText(input.table, erp) }));
   }
   const existing = await couplingOfErp(deps.db, input.table, erp.id);
   if (existing) {
     const other = await fetchDataverseRecord(deps.client, existing.dataverseEntity, existing.dataverseId).catch(() => null);
-    throw new ActionError("conflict", `The ${erpName(input.table, erp)} is already coupled to the ${dataverseRecordName(existing.dataverseEntity, other, existing.dataverseId)}.`);
+    throw actionError(
+      "conflict",
+      serverMessage("errors.alreadyCoupled", { record: erpNameText(input.table, erp), dataverse: dataverseRecordNameText(existing.dataverseEntity, other, existing.dataverseId) }),
+    );
   }
   return { mapping, erp };
 }
@@ -275,7 +291,11 @@ export async function createNewAndCouple(deps: OperationDeps, actor: AuditActor,
     return {
       coupling: null,
       jobs: result.jobs,
-      message: `The ${erpName(input.table, erp)} could not be created in Dataverse${failure?.message ? `: ${failure.message}` : "."}`,
+      ...withText(
+        failure?.message
+          ? serverMessage("engine.createNewFailed", { record: erpNameText(input.table, erp), detail: failure.message })
+          : serverMessage("engine.createNewFailedPlain", { record: erpNameText(input.table, erp) }),
+      ),
     };
   }
   await writeAuditEntry(deps.db, actor, {
@@ -287,7 +307,7 @@ export async function createNewAndCouple(deps: OperationDeps, actor: AuditActor,
   return {
     coupling: toCouplingView(coupling, mapping.row.name, erpKeyOf(input.table, erp)),
     jobs: result.jobs,
-    message: `The ${erpName(input.table, erp)} was created in Dataverse and coupled.`,
+    ...withText(serverMessage("engine.createdAndCoupled", { record: erpNameText(input.table, erp) })),
   };
 }
 
@@ -341,7 +361,7 @@ export async function runCouplingJob(deps: OperationDeps, actor: AuditActor, inp
     await advanceJob(deps.db, jobId, { failed: 1 }, 1);
     await addRecordLogs(deps.db, jobId, [{ erpTable: mapping.row.erpTable, erpId: input.erpRecordId, dataverseId: input.dataverseId ?? null, outcome: "FAILED", message }]);
     await finishJob(deps.db, jobId, "FAILED", message);
-    if (error instanceof ActionError) return { coupling: null, jobs: [], message };
+    if (error instanceof ActionError) return { coupling: null, jobs: [], message, text: error.localized?.message ?? message };
     throw error;
   }
 }

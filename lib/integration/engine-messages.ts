@@ -3,7 +3,8 @@ import type { Locale } from "../../i18n/locales.ts";
 import { renderText, type MessageParam, type ServerMessageKey } from "../actions/server-message.ts";
 
 // The engine writes its messages in English (the database, the API, error signatures and the "same error twice" rule
-// all work on that text). For people they are shown in their language: each stored message is recognised against
+// all work on that text); so do the coupling and uncoupling jobs, Find for Deleted and the connection test, whose
+// stored wordings are in the same catalog. For people they are shown in their language: each stored message is recognised against
 // the English wording of the `serverMessages.engine` catalog, parts included (a failure lists the reasons of each
 // field), and rendered again from the catalog. Text that no wording matches — rows written before a wording changed,
 // Dataverse's own messages — is shown as stored.
@@ -44,6 +45,32 @@ const TEMPLATES: Template[] = Object.entries(CATALOGS.en.serverMessages.engine)
 /** Parameters that hold several fragments joined by "; ". */
 const LIST_PARAMS = new Set(["reasons"]);
 
+// Parameters that name records: an ERP record ("customer C00010"), a Dataverse record ("Dataverse account 'Contoso'")
+// or an ERP table ("customer"). Their nouns are recognised against the catalog's English nouns and shown translated;
+// anything else stays as stored.
+const TABLE_NOUNS = new Map(Object.entries(CATALOGS.en.serverMessages.tableNouns).map(([table, noun]) => [noun as string, table]));
+const DATAVERSE_NOUNS = new Map(Object.entries(CATALOGS.en.serverMessages.dataverseNouns).map(([entity, noun]) => [noun as string, entity]));
+
+function recordParam(name: string, value: string): MessageParam | null {
+  if (name === "table") {
+    const table = TABLE_NOUNS.get(value);
+    return table ? { key: `tableNouns.${table}` as ServerMessageKey } : null;
+  }
+  if (name === "record") {
+    const space = value.indexOf(" ");
+    const table = space > 0 ? TABLE_NOUNS.get(value.slice(0, space)) : undefined;
+    if (!table) return null;
+    return { key: "names.erpRecord", params: { noun: { key: `tableNouns.${table}` as ServerMessageKey }, no: value.slice(space + 1) } };
+  }
+  if (name === "dataverse") {
+    const match = /^Dataverse (\S+) ([\s\S]+)$/.exec(value);
+    const entity = match ? DATAVERSE_NOUNS.get(match[1]) : undefined;
+    if (!match || !entity) return null;
+    return { key: "names.dataverseRecord", params: { noun: { key: `dataverseNouns.${entity}` as ServerMessageKey }, name: match[2] } };
+  }
+  return null;
+}
+
 function localizeFragment(locale: Locale, english: string, depth: number): string {
   if (depth > MAX_DEPTH) return english;
   for (const template of TEMPLATES) {
@@ -54,7 +81,7 @@ function localizeFragment(locale: Locale, english: string, depth: number): strin
       const value = match.groups?.[name] ?? "";
       params[name] = LIST_PARAMS.has(name)
         ? value.split("; ").map((part) => localizeFragment(locale, part, depth + 1)).join("; ")
-        : localizeFragment(locale, value, depth + 1);
+        : (recordParam(name, value) ?? localizeFragment(locale, value, depth + 1));
     }
     return renderText(locale, { key: template.key, params });
   }

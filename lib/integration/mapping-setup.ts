@@ -1,4 +1,4 @@
-import { ActionError, actionError } from "../actions/action-result.ts";
+import { actionError } from "../actions/action-result.ts";
 import { serverMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db, Tx } from "../db/db-client.ts";
@@ -98,9 +98,9 @@ export async function restoreDefaultMapping(db: Db, name: string, actor: AuditAc
       // Its couplings join other tables; restoring would leave them meaningless.
       const couplings = await tx.coupling.count({ where: { mappingId: current.id } });
       if (couplings > 0) {
-        throw new ActionError(
+        throw actionError(
           "conflict",
-          `${def.name} now couples ${current.erpTable} with ${current.dataverseEntity} and has ${couplings} couplings. Remove its couplings before restoring the default tables.`,
+          serverMessage("errors.restoreDefaultConflict", { name: def.name, erpTable: current.erpTable, entity: current.dataverseEntity, count: String(couplings) }),
         );
       }
     }

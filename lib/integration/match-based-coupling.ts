@@ -4,18 +4,21 @@ import { and, eq, guid, normalizeGuid, type Filter, type LiteralValue } from "..
 import type { Db } from "../db/db-client.ts";
 import type { IntegrationFieldMapping } from "../db/generated/client.ts";
 import type { SyncJobTrigger } from "../db/generated/enums.ts";
-import { ActionError } from "../actions/action-result.ts";
+import { ActionError, actionError, readerRenderer } from "../actions/action-result.ts";
+import { renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
 import { insertCoupling } from "./coupling-service.ts";
-import { dataverseAttributesOf, ERP_TABLE_NOUNS } from "./field-catalog.ts";
+import { dataverseAttributesOf } from "./field-catalog.ts";
 import { fromWebApiRow, type Comparable, type DataverseRecord } from "./field-transfer.ts";
 import { addJobError, addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
 import {
   compareRecords,
   dataverseIdOf,
   dataverseName,
+  dataverseNounText,
   entityDefOf,
   erpDelegate,
   erpKeyOf,
+  erpNameText,
   erpWhereOf,
   integrationODataFilter,
   loadMappingById,
@@ -60,7 +63,8 @@ export type MatchCouplingInput = {
 export type CandidateView = { dataverseId: string; name: string };
 export type MatchedRecord = { erpId: string; no: string; dataverseId: string; name: string; priority: number };
 export type AmbiguousRecord = { erpId: string; no: string; priority: number; candidates: CandidateView[] };
-export type UnmatchedRecord = { erpId: string; no: string; action: "create" | "none"; message: string };
+/** `message` is in English (the job's log, the API); `text` describes it, for the reader's language. */
+export type UnmatchedRecord = { erpId: string; no: string; action: "create" | "none"; message: string; text: ServerMessage };
 
 export type MatchReport = {
   dryRun: boolean;
@@ -79,6 +83,9 @@ export type MatchReport = {
 
 const MAX_CANDIDATES = 25;
 
+/** A message of the job's log: stored in English, and shown in the reader's language by recognising its wording. */
+const english = (...args: Parameters<typeof serverMessage>) => renderText("en", serverMessage(...args));
+
 /** The criteria to use: given ones validated against the mapping, or the saved ones. */
 export function resolveCriteria(mapping: LoadedMapping, given: MatchCriterion[] | undefined): MatchCriterion[] {
   if (!given) {
@@ -86,17 +93,17 @@ export function resolveCriteria(mapping: LoadedMapping, given: MatchCriterion[] 
       .filter((fm) => fm.isEnabled && fm.useForMatchBasedCoupling && fm.erpField && fm.dataverseAttribute)
       .map((fm) => ({ erpField: fm.erpField!, caseSensitive: fm.caseSensitiveMatching, priority: fm.matchPriority }));
   }
-  const errors: Record<string, string[]> = {};
+  const errors: Record<string, ServerMessage[]> = {};
   given.forEach((c, index) => {
     const fm = fieldRowFor(mapping, c.erpField);
-    if (!fm) errors[`criteria.${index}.erpField`] = [`The mapping ${mapping.row.name} has no enabled field mapping of the ERP field "${c.erpField}" to a Dataverse column.`];
+    if (!fm) errors[`criteria.${index}.erpField`] = [serverMessage("fields.noFieldMapping", { name: mapping.row.name, field: c.erpField })];
   });
   const seen = new Set<string>();
   given.forEach((c, index) => {
-    if (seen.has(c.erpField)) errors[`criteria.${index}.erpField`] = [`"${c.erpField}" is listed twice.`];
+    if (seen.has(c.erpField)) errors[`criteria.${index}.erpField`] = [serverMessage("fields.listedTwice", { field: c.erpField })];
     seen.add(c.erpField);
   });
-  if (Object.keys(errors).length > 0) throw new ActionError("invalid", "Some match criteria are not valid.", errors);
+  if (Object.keys(errors).length > 0) throw actionError("invalid", serverMessage("errors.matchCriteriaInvalid"), errors);
   return given;
 }
 
@@ -152,14 +159,12 @@ export async function validateMatchRequest(db: Db, input: Pick<MatchCouplingInpu
   const mapping = await loadMappingById(db, input.mappingId);
   const criteria = resolveCriteria(mapping, input.criteria);
   if (criteria.length === 0) {
-    throw new UnprocessableError(`You must specify which fields on the table mapping ${mapping.row.name} should be used for match-based coupling.`, {
-      criteria: ["Choose at least one field to match on."],
-    });
+    throw new UnprocessableError(serverMessage("errors.noMatchFields", { name: mapping.row.name }), { criteria: [serverMessage("fields.chooseMatchField")] });
   }
   const createNew = input.createNewIfNoMatch ?? mapping.row.createNewIfNoMatch;
   if (createNew && mapping.row.direction === "FROM_INTEGRATION_TABLE") {
-    throw new UnprocessableError(`The mapping ${mapping.row.name} only gets data from Dataverse, so it cannot create records there when no match is found.`, {
-      createNewIfNoMatch: ["Not available for a From Integration Table mapping."],
+    throw new UnprocessableError(serverMessage("errors.createNewNoMatchNotAllowed", { name: mapping.row.name }), {
+      createNewIfNoMatch: [serverMessage("fields.createNewNotAvailable")],
     });
   }
   return { mapping, criteria, createNew };
@@ -223,17 +228,17 @@ export async function planMatchBasedCoupling(deps: OperationDeps, input: MatchCo
     } else if (ambiguous) {
       plan.ambiguous.push(ambiguous);
     } else {
-      plan.unmatched.push({
-        erpId: erp.id,
-        no,
-        action: createNew ? "create" : "none",
-        message: createNew
-          ? `No uncoupled Dataverse ${def.noun} matches the ${ERP_TABLE_NOUNS[table]} ${no}; it will be created in Dataverse and coupled.`
-          : `No uncoupled Dataverse ${def.noun} matches the ${ERP_TABLE_NOUNS[table]} ${no} with the specified matching criteria.`,
-      });
+      const text = serverMessage(createNew ? "engine.matchWillCreate" : "engine.matchNone", { noun: dataverseNounText(entity), record: erpNameText(table, erp) });
+      plan.unmatched.push({ erpId: erp.id, no, action: createNew ? "create" : "none", message: renderText("en", text), text });
     }
   }
   return plan;
+}
+
+/** A report's messages in the reader's language (the console's dry runs). */
+export async function localizeMatchReport(report: MatchReport): Promise<MatchReport> {
+  const render = await readerRenderer();
+  return { ...report, unmatched: report.unmatched.map((u) => ({ ...u, message: render(u.text) })) };
 }
 
 function erpKeyField(table: string): string {
@@ -331,7 +336,8 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
         counters.coupled++;
         coupledPairs.push({ erpId: m.erpId, dataverseId: m.dataverseId });
         await advanceJob(db, jobId, { coupled: 1 }, 1);
-        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "COUPLED", message: `Coupled to the Dataverse ${entity} '${m.name}' (match priority ${m.priority}).` }]);
+        const coupled = english("engine.matchCoupled", { entity, name: `'${m.name}'`, priority: String(m.priority) });
+        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "COUPLED", message: coupled }]);
       } catch (error) {
         if (!(error instanceof ActionError)) throw error;
         counters.failed++;
@@ -343,7 +349,7 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
 
     for (const a of plan.ambiguous) {
       const names = a.candidates.map((c) => `'${c.name}' (${c.dataverseId})`).join(", ");
-      const message = `The ${ERP_TABLE_NOUNS[table]} ${a.no} matches ${a.candidates.length} uncoupled Dataverse ${entity} records (${names}), so it was not coupled. Couple it to the right one with Set Up Coupling, or refine the match criteria.`;
+      const message = english("engine.matchAmbiguous", { record: erpNameText(table, null, a.no), count: String(a.candidates.length), entity, names });
       counters.failed++;
       await advanceJob(db, jobId, { failed: 1 }, 1);
       await addJobError(db, jobId, { sourceTable: table, sourceId: a.erpId, sourceRef: a.no, destinationTable: entity, errorClass: "PERMANENT", message });
@@ -353,7 +359,7 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
     const toCreate = plan.unmatched.filter((u) => u.action === "create");
     const noMatch = plan.unmatched.filter((u) => u.action === "none");
     if (noMatch.length > 0) {
-      const message = `Failed to couple ${noMatch.length} record(s), because no unique uncoupled matching entity was found in ${environmentUrl(deps.client.config)} with the specified matching criteria.`;
+      const message = english("engine.matchNoneJob", { count: String(noMatch.length), environment: environmentUrl(deps.client.config) });
       counters.failed += noMatch.length;
       await advanceJob(db, jobId, { failed: noMatch.length }, noMatch.length);
       await addJobError(db, jobId, { sourceTable: table, sourceRef: noMatch.slice(0, 20).map((u) => u.no).join(", "), destinationTable: entity, errorClass: "PERMANENT", message });
@@ -381,8 +387,8 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
       counters.failed += failed.length;
       await advanceJob(db, jobId, { inserted: inserted.length, coupled: inserted.length, failed: failed.length }, toCreate.length);
       await addRecordLogs(db, jobId, [
-        ...inserted.map((u) => ({ erpTable: table, erpId: u.erpId, dataverseId: nowCoupled.find((c) => c.erpId === u.erpId)?.dataverseId ?? null, outcome: "INSERTED" as const, message: "No match: created in Dataverse and coupled." })),
-        ...failed.map((u) => ({ erpTable: table, erpId: u.erpId, outcome: "FAILED" as const, message: "No match, and creating it in Dataverse failed: see the synchronization job." })),
+        ...inserted.map((u) => ({ erpTable: table, erpId: u.erpId, dataverseId: nowCoupled.find((c) => c.erpId === u.erpId)?.dataverseId ?? null, outcome: "INSERTED" as const, message: english("engine.matchCreated") })),
+        ...failed.map((u) => ({ erpTable: table, erpId: u.erpId, outcome: "FAILED" as const, message: english("engine.matchCreateFailed") })),
       ]);
     }
 
@@ -399,7 +405,13 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
       jobs.push(...synced.jobs);
     }
 
-    const message = `Match-based coupling of ${mapping.row.name}: ${counters.coupled} coupled (${counters.inserted} created in Dataverse), ${plan.ambiguous.length} ambiguous, ${noMatch.length} without a match.`;
+    const message = english("engine.matchSummary", {
+      mapping: mapping.row.name,
+      coupled: String(counters.coupled),
+      inserted: String(counters.inserted),
+      ambiguous: String(plan.ambiguous.length),
+      unmatched: String(noMatch.length),
+    });
     await finishJob(db, jobId, "SUCCEEDED", message);
     return {
       dryRun: false,

@@ -1,9 +1,9 @@
+import { renderText, serverMessage, type LocalText, type ServerMessage } from "../actions/server-message.ts";
 import type { SessionUser } from "../auth/authorize.ts";
 import { roleHasPermission } from "../auth/permissions.ts";
 import { isGuid, normalizeGuid } from "../dataverse/odata-query.ts";
-import { ERP_TABLE_NOUNS } from "./field-catalog.ts";
 import {
-  dataverseRecordName,
+  dataverseRecordNameText,
   dataverseRowPasses,
   describeIntegrationFilter,
   erpCardPath,
@@ -22,64 +22,54 @@ import { runSync } from "./sync-run.ts";
 // not coupled but has a natural match (the account's currency by ISO code) is coupled on the fly by that insert
 // (lookup-resolution.ts), so opening an account does not need the currencies coupled first.
 
+/** An explanation's `title` and `message` are in English; `text` describes them, for the reader's language. */
 export type OpenResult =
   | { kind: "redirect"; location: string; created: boolean }
-  | { kind: "explain"; status: 400 | 403 | 404 | 409 | 422; title: string; message: string };
+  | { kind: "explain"; status: 400 | 403 | 404 | 409 | 422; title: string; message: string; text: { title: ServerMessage; message: LocalText } };
+
+type ExplainStatus = Extract<OpenResult, { kind: "explain" }>["status"];
+
+function explain(status: ExplainStatus, title: ServerMessage, message: LocalText): OpenResult {
+  return { kind: "explain", status, title: renderText("en", title), message: renderText("en", message), text: { title, message } };
+}
 
 export const OPENABLE_ENTITIES = ["account", "contact"] as const;
 
 export async function openFromDataverse(deps: OperationDeps, user: SessionUser, input: { entity: string; id: string }): Promise<OpenResult> {
   const { db, client } = deps;
   if (!(OPENABLE_ENTITIES as readonly string[]).includes(input.entity) || !isGuid(input.id)) {
-    return { kind: "explain", status: 400, title: "This link is not valid", message: "The link must name an account or a contact and its id, like /dataverse/open?entity=account&id=<guid>." };
+    return explain(
+      400,
+      serverMessage("openFromDataverse.linkInvalidTitle"),
+      serverMessage("openFromDataverse.linkInvalid", { example: "/dataverse/open?entity=account&id=<guid>" }),
+    );
   }
   const id = normalizeGuid(input.id);
   const mapping = await mappingForEntity(db, input.entity);
   if (!mapping) {
-    return { kind: "explain", status: 422, title: "Not coupled", message: `No table mapping couples Dataverse ${input.entity} records with the ERP.` };
+    return explain(422, serverMessage("openFromDataverse.notCoupledTitle"), serverMessage("openFromDataverse.noMapping", { entity: input.entity }));
   }
-  const noun = ERP_TABLE_NOUNS[mapping.row.erpTable];
+  const noun = { key: `tableNouns.${mapping.row.erpTable}` } as const;
   const coupling = await db.coupling.findUnique({ where: { dataverseEntity_dataverseId: { dataverseEntity: input.entity, dataverseId: id } } });
   if (coupling) {
     const erp = await findErpRecord(db, coupling.erpTable, coupling.erpId);
     if (erp) return { kind: "redirect", location: erpCardPath(coupling.erpTable, erp), created: false };
-    return {
-      kind: "explain",
-      status: 409,
-      title: `The ${noun} was deleted`,
-      message: `This Dataverse ${input.entity} is coupled to a ${noun} that no longer exists in the ERP. Use Restore Records or Remove Coupling on the Coupled Data Synchronization Errors page.`,
-    };
+    return explain(409, serverMessage("openFromDataverse.erpDeletedTitle", { noun }), serverMessage("openFromDataverse.erpDeleted", { entity: input.entity, noun }));
   }
   const dataverse = await fetchDataverseRecord(client, input.entity, id);
-  if (!dataverse) return { kind: "explain", status: 404, title: "Not found", message: `There is no Dataverse ${input.entity} with the id ${id}.` };
-  const name = dataverseRecordName(input.entity, dataverse, id);
+  if (!dataverse) return explain(404, serverMessage("openFromDataverse.notFoundTitle"), serverMessage("openFromDataverse.notFound", { entity: input.entity, id }));
+  const name = dataverseRecordNameText(input.entity, dataverse, id);
+  const notCoupledTo = serverMessage("openFromDataverse.notCoupledToTitle", { noun });
   const direction = mapping.row.direction;
   if (mapping.row.syncOnlyCoupledRecords || direction === "TO_INTEGRATION_TABLE") {
-    const why = mapping.row.syncOnlyCoupledRecords
-      ? `the table mapping ${mapping.row.name} synchronizes only coupled records`
-      : `the table mapping ${mapping.row.name} only sends data to Dataverse`;
-    return {
-      kind: "explain",
-      status: 422,
-      title: `Not coupled to a ${noun}`,
-      message: `The ${name} is not coupled to a ${noun}, and it cannot be created in the ERP from here because ${why}. Couple it from the ${noun}'s card with Set Up Coupling, or ask an administrator to change the mapping.`,
-    };
+    const why = serverMessage(mapping.row.syncOnlyCoupledRecords ? "openFromDataverse.whySyncOnlyCoupled" : "openFromDataverse.whySendOnly", { mapping: mapping.row.name });
+    return explain(422, notCoupledTo, serverMessage("openFromDataverse.cannotCreate", { name, noun, why }));
   }
   if (!roleHasPermission(user.role, "coupling.manage")) {
-    return {
-      kind: "explain",
-      status: 403,
-      title: `Not coupled to a ${noun}`,
-      message: `The ${name} is not coupled to a ${noun}. Creating the ${noun} from it needs a role that may couple records; yours (${user.role.toLowerCase()}) does not. Ask a user or an administrator.`,
-    };
+    return explain(403, notCoupledTo, serverMessage("openFromDataverse.roleMayNotCouple", { name, noun, role: user.role.toLowerCase() }));
   }
   if (!(await dataverseRowPasses(client, input.entity, id, integrationODataFilter(mapping)))) {
-    return {
-      kind: "explain",
-      status: 422,
-      title: `Not coupled to a ${noun}`,
-      message: `The filters applied to table mapping ${mapping.row.name} are preventing the ${name} from being synchronized (integration table filter: ${describeIntegrationFilter(mapping)}).`,
-    };
+    return explain(422, notCoupledTo, serverMessage("openFromDataverse.filtered", { mapping: mapping.row.name, name, filter: describeIntegrationFilter(mapping) }));
   }
   const result = await runSync(deps, {
     mappingId: mapping.row.id,
@@ -94,10 +84,10 @@ export async function openFromDataverse(deps: OperationDeps, user: SessionUser, 
   const erp = created ? await findErpRecord(db, created.erpTable, created.erpId) : null;
   if (erp) return { kind: "redirect", location: erpCardPath(mapping.row.erpTable, erp), created: true };
   const failure = await db.syncRecordLog.findFirst({ where: { jobId: { in: result.jobs.map((j) => j.id) }, dataverseId: id }, orderBy: { id: "desc" } });
-  return {
-    kind: "explain",
-    status: 422,
-    title: `The ${noun} could not be created`,
-    message: failure?.message ?? `The ${name} could not be created in the ERP. See the synchronization log of the ${mapping.row.name} mapping.`,
-  };
+  // The engine's message is stored in English; the page shows it translated.
+  return explain(
+    422,
+    serverMessage("openFromDataverse.createFailedTitle", { noun }),
+    failure?.message ?? serverMessage("openFromDataverse.createFailed", { name, mapping: mapping.row.name }),
+  );
 }

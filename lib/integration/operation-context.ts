@@ -1,5 +1,5 @@
 import { ActionError, actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { renderText, serverMessage, type LocalText, type MessageParam, type ServerMessage, type ServerMessageKey } from "../actions/server-message.ts";
 import type { AuditActor } from "../auth/audit-entry.ts";
 import type { SessionUser } from "../auth/authorize.ts";
 import type { DataverseClient } from "../dataverse/dataverse-client.ts";
@@ -173,6 +173,12 @@ export function erpName(table: ErpTable, row: ErpRecord | null, fallbackKey?: st
   return `${ERP_TABLE_NOUNS[table]} ${key}`.trim();
 }
 
+/** An ERP record named in a message ("customer C00010"), its noun in the reader's language. */
+export function erpNameText(table: ErpTable, row: ErpRecord | null, fallbackKey?: string): MessageParam {
+  const no = row ? erpKeyOf(table, row) : (fallbackKey ?? "");
+  return serverMessage("names.erpRecord", { noun: { key: `tableNouns.${table}` }, no });
+}
+
 /** The console page of an ERP record (the Dataverse "open in ERP" link lands there). */
 export function erpCardPath(table: ErpTable, row: ErpRecord): string {
   const base = { CUSTOMER: "/customers", CONTACT: "/contacts", SALESPERSON: "/salespeople", CURRENCY: "/currencies" }[table];
@@ -229,6 +235,16 @@ export function dataverseRecordName(entity: string, record: DataverseRecord | nu
   return `Dataverse ${dataverseNoun(entity)} ${dataverseName(entity, record, id)}`;
 }
 
+/** A Dataverse table's noun ("account") in the reader's language; a table the console does not know keeps its name. */
+export function dataverseNounText(entity: string): MessageParam {
+  return entity in DATAVERSE_ENTITIES ? { key: `dataverseNouns.${entity}` as ServerMessageKey } : dataverseNoun(entity);
+}
+
+/** dataverseRecordName as a message parameter ("Dataverse account 'Contoso'"). */
+export function dataverseRecordNameText(entity: string, record: DataverseRecord | null, id?: string): MessageParam {
+  return serverMessage("names.dataverseRecord", { noun: dataverseNounText(entity), name: dataverseName(entity, record, id) });
+}
+
 export function dataverseIdOf(entity: string, record: DataverseRecord): string {
   return normalizeGuid(String(record[entityDefOf(entity).primaryId]));
 }
@@ -267,7 +283,9 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  */
 export class UnprocessableError extends ActionError {
   override name = "UnprocessableError";
-  constructor(message: string, fieldErrors?: Record<string, string[]>) {
-    super("invalid", message, fieldErrors);
+  constructor(message: ServerMessage, fieldErrors?: Record<string, LocalText[]>) {
+    const english = (text: LocalText) => renderText("en", text);
+    const englishFields = fieldErrors && Object.fromEntries(Object.entries(fieldErrors).map(([field, texts]) => [field, texts.map(english)]));
+    super("invalid", english(message), englishFields, { message, fieldErrors });
   }
 }

@@ -1,14 +1,13 @@
 import { actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { renderText, serverMessage, type MessageParam, type ServerMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { DataverseError } from "../dataverse/dataverse-error.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Coupling, Prisma } from "../db/generated/client.ts";
 import type { ErpTable, SyncErrorClass } from "../db/generated/enums.ts";
 import { isForeignKeyViolation } from "../erp/prisma-errors.ts";
-import { ERP_TABLE_NOUNS } from "./field-catalog.ts";
 import type { DataverseRecord } from "./field-transfer.ts";
-import { chunk, dataverseName, entityDefOf, erpDelegate, erpKeyOf, fetchDataverseRecords, type ErpRow, type OperationDeps } from "./operation-context.ts";
+import { chunk, dataverseName, entityDefOf, erpDelegate, erpKeyOf, erpNameText, fetchDataverseRecords, type ErpRow, type OperationDeps } from "./operation-context.ts";
 import type { RunDirection, RunRequest } from "./sync-run.ts";
 
 // The Coupled Data Synchronization Errors page (BC §1.5, §2j), ours: every coupling in error is listed (failed and
@@ -135,9 +134,12 @@ export type SyncErrorActionInput = {
   requestedById?: string;
 };
 
-export type ActionOutcome = { couplingId: string; no: string | null; outcome: "retried" | "synchronized" | "restored" | "deleted" | "uncoupled" | "found" | "skipped" | "failed"; message: string };
+type OutcomeKind = "retried" | "synchronized" | "restored" | "deleted" | "uncoupled" | "found" | "skipped" | "failed";
 
-export type SyncErrorActionResult = { action: SyncErrorAction; outcomes: ActionOutcome[]; runs: RunRequest[]; message: string };
+/** `message` is in English (the API; Find for Deleted stores it on the coupling); `text` describes it for the reader. */
+export type ActionOutcome = { couplingId: string; no: string | null; outcome: OutcomeKind; message: string; text: ServerMessage };
+
+export type SyncErrorActionResult = { action: SyncErrorAction; outcomes: ActionOutcome[]; runs: RunRequest[]; message: string; text: ServerMessage };
 
 type Loaded = { coupling: Coupling & { mapping: { id: string; name: string; direction: string } }; erp: ErpRow | null; dataverse: DataverseRecord | null };
 
@@ -152,8 +154,22 @@ function noOf(l: Loaded): string | null {
   return l.erp ? erpKeyOf(l.coupling.erpTable, l.erp) : null;
 }
 
-function nameOf(l: Loaded): string {
-  return `${ERP_TABLE_NOUNS[l.coupling.erpTable]} ${noOf(l) ?? l.coupling.erpId}`;
+function nameOf(l: Loaded): MessageParam {
+  return erpNameText(l.coupling.erpTable, null, noOf(l) ?? l.coupling.erpId);
+}
+
+function outcomeOf(l: Loaded, outcome: OutcomeKind, text: ServerMessage): ActionOutcome {
+  return { couplingId: l.coupling.id, no: noOf(l), outcome, message: renderText("en", text), text };
+}
+
+/** "2 retried, 1 skipped." */
+function summaryOf(outcomes: readonly ActionOutcome[]): ServerMessage {
+  if (outcomes.length === 0) return serverMessage("outcomes.nothingToDo");
+  const counts = new Map<OutcomeKind, number>();
+  for (const o of outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([kind, n]): MessageParam => serverMessage(`outcomeCounts.${kind}`, { count: String(n) }));
+  const list = parts.reduceRight((rest, first) => serverMessage("names.list", { first, rest }));
+  return serverMessage("outcomes.summary", { counts: list });
 }
 
 /** One run request per mapping and direction over the given couplings. */
@@ -197,9 +213,9 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
     case "retryAll": {
       // Retry (§2j): un-skip and process the pairs now; a pair whose record is gone is left for Restore / Delete.
       const ready = items.filter((i) => i.erp && i.dataverse);
-      for (const i of items.filter((x) => !ready.includes(x))) outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "skipped", message: `The ${nameOf(i)} or its Dataverse record no longer exists: use Restore Records, Delete Records or Remove Coupling.` });
+      for (const i of items.filter((x) => !ready.includes(x))) outcomes.push(outcomeOf(i, "skipped", serverMessage("outcomes.retryGone", { record: nameOf(i) })));
       await db.coupling.updateMany({ where: { id: { in: ready.map((i) => i.coupling.id) } }, data: { isSkipped: false } });
-      for (const i of ready) outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "retried", message: `The ${nameOf(i)} has been restored for synchronization.` });
+      for (const i of ready) outcomes.push(outcomeOf(i, "retried", serverMessage("outcomes.retried", { record: nameOf(i) })));
       runs.push(...runsFor(ready, undefined, { trigger: "RETRY", requestedById: input.requestedById }));
       break;
     }
@@ -207,11 +223,14 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
       const direction: RunDirection = input.version === "erp" ? "TO_INTEGRATION_TABLE" : "FROM_INTEGRATION_TABLE";
       const ready = items.filter((i) => i.erp && i.dataverse && allows(i.coupling.mapping.direction, direction));
       for (const i of items.filter((x) => !ready.includes(x))) {
-        const reason = !i.erp || !i.dataverse ? "one of its records no longer exists: use Restore Records or Delete Records" : `the mapping ${i.coupling.mapping.name} cannot synchronize in that direction`;
-        outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "skipped", message: `The ${nameOf(i)} was not synchronized: ${reason}.` });
+        const text = !i.erp || !i.dataverse
+          ? serverMessage("outcomes.notSynchronizedGone", { record: nameOf(i) })
+          : serverMessage("outcomes.notSynchronizedDirection", { record: nameOf(i), mapping: i.coupling.mapping.name });
+        outcomes.push(outcomeOf(i, "skipped", text));
       }
       await db.coupling.updateMany({ where: { id: { in: ready.map((i) => i.coupling.id) } }, data: { isSkipped: false } });
-      for (const i of ready) outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "synchronized", message: `The ${nameOf(i)} is synchronized with the ${input.version === "erp" ? "ERP" : "Dataverse"} data.` });
+      const synchronized = input.version === "erp" ? "outcomes.synchronizedErp" : "outcomes.synchronizedDataverse";
+      for (const i of ready) outcomes.push(outcomeOf(i, "synchronized", serverMessage(synchronized, { record: nameOf(i) })));
       runs.push(...runsFor(ready, direction, { trigger, force: true, overrideSyncOnlyCoupled: true, requestedById: input.requestedById }));
       // The opposite pass follows unforced: the pair now agrees, so it ends unchanged and clears that direction's
       // failure too (the error of a pair is cleared only when neither direction has failed).
@@ -224,17 +243,22 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
       const erpSurvivors = items.filter((i) => i.erp && !i.dataverse);
       const dataverseSurvivors = items.filter((i) => !i.erp && i.dataverse);
       for (const i of items.filter((x) => !erpSurvivors.includes(x) && !dataverseSurvivors.includes(x))) {
-        outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "skipped", message: i.erp ? `Both records of the ${nameOf(i)} exist: use Retry or Synchronize.` : `Neither record of the coupling exists any more: use Remove Coupling.` });
+        outcomes.push(outcomeOf(i, "skipped", i.erp ? serverMessage("outcomes.restoreBothExist", { record: nameOf(i) }) : serverMessage("outcomes.restoreNeither")));
       }
       const restorable = [
         ...erpSurvivors.filter((i) => allows(i.coupling.mapping.direction, "TO_INTEGRATION_TABLE")),
         ...dataverseSurvivors.filter((i) => allows(i.coupling.mapping.direction, "FROM_INTEGRATION_TABLE")),
       ];
       for (const i of [...erpSurvivors, ...dataverseSurvivors].filter((x) => !restorable.includes(x))) {
-        outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "skipped", message: `The mapping ${i.coupling.mapping.name} cannot recreate the missing record in that direction: use Delete Records or Remove Coupling.` });
+        outcomes.push(outcomeOf(i, "skipped", serverMessage("outcomes.restoreWrongDirection", { mapping: i.coupling.mapping.name })));
       }
       await removeCouplings(db, actor, restorable, "coupling.restore");
-      for (const i of restorable) outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "restored", message: i.erp ? `The Dataverse record of the ${nameOf(i)} is recreated and coupled.` : `The ERP record is recreated from the Dataverse ${i.coupling.dataverseEntity} and coupled.` });
+      for (const i of restorable) {
+        const text = i.erp
+          ? serverMessage("outcomes.restoredDataverse", { record: nameOf(i) })
+          : serverMessage("outcomes.restoredErp", { entity: i.coupling.dataverseEntity });
+        outcomes.push(outcomeOf(i, "restored", text));
+      }
       const flags = { trigger, force: true, overrideSyncOnlyCoupled: true, requestedById: input.requestedById };
       runs.push(...runsFor(restorable.filter((i) => i.erp), "TO_INTEGRATION_TABLE", flags, "erp"));
       runs.push(...runsFor(restorable.filter((i) => !i.erp), "FROM_INTEGRATION_TABLE", flags, "dataverse"));
@@ -244,7 +268,7 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
       // Delete Records (§2j): delete the surviving record, then the coupling.
       for (const i of items) {
         if (Boolean(i.erp) === Boolean(i.dataverse)) {
-          outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "skipped", message: i.erp ? `Both records of the ${nameOf(i)} exist: Delete Records only deletes the survivor of a deleted pair.` : "Neither record exists any more: use Remove Coupling." });
+          outcomes.push(outcomeOf(i, "skipped", i.erp ? serverMessage("outcomes.deleteBothExist", { record: nameOf(i) }) : serverMessage("outcomes.deleteNeither")));
           continue;
         }
         try {
@@ -254,18 +278,21 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
             await deps.client.delete(entityDefOf(i.coupling.dataverseEntity).entitySet, i.coupling.dataverseId);
           }
           await removeCouplings(db, actor, [i], "coupling.deleteRecords");
-          outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "deleted", message: i.erp ? `The ${nameOf(i)} was deleted, and its coupling removed.` : `The Dataverse ${i.coupling.dataverseEntity} was deleted, and its coupling removed.` });
+          const text = i.erp
+            ? serverMessage("outcomes.deletedErp", { record: nameOf(i) })
+            : serverMessage("outcomes.deletedDataverse", { entity: i.coupling.dataverseEntity });
+          outcomes.push(outcomeOf(i, "deleted", text));
         } catch (error) {
-          const message = deleteFailure(i, error);
-          if (!message) throw error;
-          outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "failed", message });
+          const text = deleteFailure(i, error);
+          if (!text) throw error;
+          outcomes.push(outcomeOf(i, "failed", text));
         }
       }
       break;
     }
     case "removeCoupling": {
       await removeCouplings(db, actor, items, "coupling.delete");
-      for (const i of items) outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "uncoupled", message: `The ${nameOf(i)} is no longer coupled.` });
+      for (const i of items) outcomes.push(outcomeOf(i, "uncoupled", serverMessage("outcomes.noLongerCoupled", { record: nameOf(i) })));
       break;
     }
     case "findForDeleted": {
@@ -273,16 +300,18 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
       const now = new Date();
       for (const i of items) {
         if (i.erp && i.dataverse) continue;
-        const message = !i.erp && !i.dataverse
-          ? "Both coupled records were deleted. Remove the coupling."
+        // Stored on the coupling in English, an engine message the errors page recognises and shows translated.
+        const text = !i.erp && !i.dataverse
+          ? serverMessage("engine.findBothDeleted")
           : i.erp
-            ? `The Dataverse ${i.coupling.dataverseEntity} coupled to the ${nameOf(i)} was deleted. Use Restore Records to recreate it, Delete Records to delete the ${ERP_TABLE_NOUNS[i.coupling.erpTable]} too, or Remove Coupling.`
-            : `The ERP record coupled to the Dataverse ${i.coupling.dataverseEntity} ${dataverseName(i.coupling.dataverseEntity, i.dataverse, i.coupling.dataverseId)} was deleted. Use Restore Records to recreate it, Delete Records to delete the Dataverse record too, or Remove Coupling.`;
+            ? serverMessage("engine.findDataverseDeleted", { entity: i.coupling.dataverseEntity, record: nameOf(i), table: { key: `tableNouns.${i.coupling.erpTable}` } })
+            : serverMessage("engine.findErpDeleted", { entity: i.coupling.dataverseEntity, name: dataverseName(i.coupling.dataverseEntity, i.dataverse, i.coupling.dataverseId) });
+        const found = outcomeOf(i, "found", text);
         await db.coupling.update({
           where: { id: i.coupling.id },
-          data: { errorClass: "DELETION_CONFLICT", errorMessage: message, isSkipped: true, failedAt: now },
+          data: { errorClass: "DELETION_CONFLICT", errorMessage: found.message, isSkipped: true, failedAt: now },
         });
-        outcomes.push({ couplingId: i.coupling.id, no: noOf(i), outcome: "found", message });
+        outcomes.push(found);
       }
       break;
     }
@@ -296,18 +325,16 @@ export async function resolveSyncErrors(deps: OperationDeps, actor: AuditActor, 
       after: { couplings: outcomes.filter((o) => o.outcome !== "skipped").map((o) => o.couplingId).slice(0, 500), version: input.version ?? null },
     });
   }
-  const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
-  const message = outcomes.length === 0 ? "Nothing to do." : [...counts.entries()].map(([k, n]) => `${n} ${k}`).join(", ") + ".";
-  return { action: input.action, outcomes, runs, message };
+  const text = summaryOf(outcomes);
+  return { action: input.action, outcomes, runs, message: renderText("en", text), text };
 }
 
-function deleteFailure(item: Loaded, error: unknown): string | null {
-  if (isForeignKeyViolation(error)) return `The ${nameOf(item)} cannot be deleted because other records refer to it (for example contacts of a customer). Delete or move them first.`;
+function deleteFailure(item: Loaded, error: unknown): ServerMessage | null {
+  if (isForeignKeyViolation(error)) return serverMessage("outcomes.deleteReferenced", { record: nameOf(item) });
   if (error instanceof DataverseError) {
-    if (error.retryClass === "auth") return "You do not have permission to delete entities in Dataverse.";
-    if (error.retryClass === "notFound") return "The Dataverse record was already deleted; use Remove Coupling.";
-    return `Dataverse refused to delete the record: ${error.message}`;
+    if (error.retryClass === "auth") return serverMessage("outcomes.deleteNoPermission");
+    if (error.retryClass === "notFound") return serverMessage("outcomes.deleteAlreadyGone");
+    return serverMessage("outcomes.deleteRefused", { detail: error.message });
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { ActionError, actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { renderText, serverMessage, type MessageParam, type ServerMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
 import { ERP_KEY_FIELDS, ERP_TABLE_NOUNS } from "./field-catalog.ts";
@@ -7,6 +7,7 @@ import {
   compareRecords,
   erpDelegate,
   erpKeyOf,
+  erpNameText,
   fetchDataverseRecord,
   findErpRecord,
   mappingForTable,
@@ -28,18 +29,21 @@ export type SyncNowDirection = "toDataverse" | "fromDataverse" | "bidirectional"
 const CHOICE_OF: Record<SyncNowDirection, SyncNowChoice> = { toDataverse: "send", fromDataverse: "get", bidirectional: "merge" };
 const DIRECTION_OF: Record<SyncNowChoice, RunDirection | undefined> = { send: "TO_INTEGRATION_TABLE", get: "FROM_INTEGRATION_TABLE", merge: undefined };
 
+/** `message` is the prompt in English; `text` describes it, for the reader's language. */
 export type RecordRecommendation =
-  | { isCoupled: false; message: string }
-  | { isCoupled: true; isSkipped: boolean; dataverseExists: boolean; recommendation: SyncNowRecommendation; message: string };
+  | { isCoupled: false; message: string; text: ServerMessage }
+  | { isCoupled: true; isSkipped: boolean; dataverseExists: boolean; recommendation: SyncNowRecommendation; message: string; text: ServerMessage };
+
+const prompt = (text: ServerMessage) => ({ message: renderText("en", text), text });
 
 /** What the Synchronize Now dialog offers for one record (§2i). */
 export async function recommendForRecord(deps: OperationDeps, input: { table: ErpTable; erpId: string }): Promise<RecordRecommendation> {
   const mapping = await mappingForTable(deps.db, input.table);
   const erp = await findErpRecord(deps.db, input.table, input.erpId);
   if (!erp) throw actionError("not_found", serverMessage("errors.recordGone", { record: { key: `recordNouns.${input.table}` } }));
-  const name = `${ERP_TABLE_NOUNS[input.table]} ${erpKeyOf(input.table, erp)}`;
+  const record = erpNameText(input.table, erp);
   const coupling = await deps.db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: input.table, erpId: erp.id } } });
-  if (!coupling) return { isCoupled: false, message: `The ${name} record is not coupled to Dataverse. Do you want to create a coupling?` };
+  if (!coupling) return { isCoupled: false, ...prompt(serverMessage("outcomes.syncNotCoupled", { record })) };
   const dataverse = await fetchDataverseRecord(deps.client, coupling.dataverseEntity, coupling.dataverseId);
   if (!dataverse) {
     const fallback: SyncNowRecommendation = {
@@ -50,11 +54,11 @@ export async function recommendForRecord(deps: OperationDeps, input: { table: Er
       conflicts: [],
       targetIsNewer: false,
     };
-    return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: false, recommendation: fallback, message: `The Dataverse record coupled to the ${name} no longer exists. Use Restore Records or Delete Coupling.` };
+    return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: false, recommendation: fallback, ...prompt(serverMessage("outcomes.syncDataverseGone", { record })) };
   }
   const { resolveLookup } = await compareRecords(deps.db, mapping, erp, dataverse, deps.client);
   const recommendation = recommendSyncDirection({ mapping: mapping.policy, fieldMappings: mapping.fieldMappings, erp, dataverse, snapshot: coupling.snapshot, resolveLookup });
-  return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: true, recommendation, message: promptOf(name, recommendation) };
+  return { isCoupled: true, isSkipped: coupling.isSkipped, dataverseExists: true, recommendation, ...prompt(promptOf(record, recommendation)) };
 }
 
 function optionsOf(mapping: LoadedMapping): SyncNowChoice[] {
@@ -63,14 +67,21 @@ function optionsOf(mapping: LoadedMapping): SyncNowChoice[] {
   return ["send", "get", "merge"];
 }
 
-function promptOf(name: string, r: SyncNowRecommendation): string {
-  if (r.conflicts.length > 0) {
-    return `Both the ${name} and the coupled Dataverse record were changed since the last synchronization, with different values for ${r.conflicts.map((c) => c.label).join(", ")}. Choose which data to keep.`;
-  }
-  if (r.targetIsNewer) return `The Dataverse record coupled to the ${name} contains newer data. Synchronizing will overwrite it.`;
-  if (r.recommended === "send") return `Send data update to Dataverse for the ${name}?`;
-  if (r.recommended === "get") return `Get data update from Dataverse for the ${name}?`;
-  return `Synchronize data for the ${name}?`;
+function promptOf(record: MessageParam, r: SyncNowRecommendation): ServerMessage {
+  if (r.conflicts.length > 0) return serverMessage("outcomes.syncConflict", { record, fields: r.conflicts.map((c) => c.label).join(", ") });
+  if (r.targetIsNewer) return serverMessage("outcomes.syncTargetNewer", { record });
+  if (r.recommended === "send") return serverMessage("outcomes.syncSend", { record });
+  if (r.recommended === "get") return serverMessage("outcomes.syncGet", { record });
+  return serverMessage("outcomes.syncMerge", { record });
+}
+
+const CANNOT = { send: "errors.mappingCannotSend", get: "errors.mappingCannotGet", merge: "errors.mappingCannotMerge" } as const;
+const OPTION_NAME: Record<SyncNowChoice, string> = { send: "toDataverse", get: "fromDataverse", merge: "bidirectional" };
+
+function useOptions(options: SyncNowChoice[]): ServerMessage {
+  const names = options.map((o) => OPTION_NAME[o]);
+  if (names.length === 1) return serverMessage("fields.useOption", { option: names[0] });
+  return serverMessage("fields.useOptions", { options: names.slice(0, -1).join(", "), last: names[names.length - 1] });
 }
 
 export type SynchronizeNowInput = { table: ErpTable; erpIds: string[]; direction?: SyncNowDirection; trigger?: SyncJobTrigger; requestedById?: string };
@@ -81,7 +92,8 @@ export type SynchronizeNowPlan = { mapping: LoadedMapping; request: RunRequest; 
 export async function planSynchronizeNow(deps: OperationDeps, input: SynchronizeNowInput): Promise<SynchronizeNowPlan> {
   const { db } = deps;
   const mapping = await mappingForTable(db, input.table);
-  const noun = ERP_TABLE_NOUNS[input.table];
+  const noun = { key: `tableNouns.${input.table}` } as const;
+  const recordNoun = { key: `recordNouns.${input.table}` } as const;
   const ids = [...new Set(input.erpIds)];
   if (ids.length === 0) throw actionError("invalid", serverMessage("errors.chooseRecord"), { nos: [serverMessage("errors.chooseRecord")] });
   const isBulk = ids.length > 1;
@@ -90,8 +102,8 @@ export async function planSynchronizeNow(deps: OperationDeps, input: Synchronize
   if (input.direction) {
     choice = CHOICE_OF[input.direction];
     if (!options.includes(choice)) {
-      throw new UnprocessableError(`The mapping ${mapping.row.name} is ${mapping.row.direction.toLowerCase().replaceAll("_", " ")}, so it cannot ${choice === "send" ? "send data to" : choice === "get" ? "get data from" : "merge with"} Dataverse.`, {
-        direction: [`Use ${options.map((o) => ({ send: "toDataverse", get: "fromDataverse", merge: "bidirectional" })[o]).join(" or ")}.`],
+      throw new UnprocessableError(serverMessage(CANNOT[choice], { name: mapping.row.name, direction: { key: `directions.${mapping.row.direction}` } }), {
+        direction: [useOptions(options)],
       });
     }
     if (isBulk && choice === "merge") {
@@ -104,23 +116,21 @@ export async function planSynchronizeNow(deps: OperationDeps, input: Synchronize
     choice = options[0];
   } else {
     const recommendation = await recommendForRecord(deps, { table: input.table, erpId: ids[0] });
-    if (!recommendation.isCoupled) throw new UnprocessableError(`The ${noun} is not coupled to Dataverse. Set up a coupling first.`);
+    if (!recommendation.isCoupled) throw new UnprocessableError(serverMessage("errors.notCoupledSetUp", { record: recordNoun }));
     choice = recommendation.recommendation.recommended;
   }
 
   const records = await Promise.all(ids.map((id) => findErpRecord(db, input.table, id)));
   const missing = ids.filter((_, i) => !records[i]);
-  if (missing.length > 0) throw new ActionError("not_found", `${missing.length === 1 ? `A ${noun}` : `${missing.length} ${noun} records`} no longer exist${missing.length === 1 ? "s" : ""}.`);
+  if (missing.length > 0) throw actionError("not_found", serverMessage("errors.selectedGone", { count: missing.length, noun }));
   const couplings = await db.coupling.findMany({ where: { erpTable: input.table, erpId: { in: ids } } });
   if (!isBulk) {
     const coupling = couplings[0];
     const no = erpKeyOf(input.table, records[0]!);
-    if (!coupling) throw new UnprocessableError(`The ${noun} ${no} is not coupled to Dataverse. Set up a coupling first.`);
-    if (coupling.isSkipped) {
-      throw new UnprocessableError(`The synchronization has been skipped. The ${noun} ${no} is marked as skipped: use Retry or Synchronize on the errors page.`);
-    }
+    if (!coupling) throw new UnprocessableError(serverMessage("errors.notCoupledSetUpNo", { record: recordNoun, no }));
+    if (coupling.isSkipped) throw new UnprocessableError(serverMessage("errors.skippedOne", { record: recordNoun, no }));
   } else if (couplings.length > 0 && couplings.every((c) => c.isSkipped) && couplings.length === ids.length) {
-    throw new UnprocessableError(`The synchronization has been skipped. All of the selected ${noun} records are marked as skipped.`);
+    throw new UnprocessableError(serverMessage("errors.skippedAll", { noun }));
   }
   return {
     mapping,
@@ -143,7 +153,7 @@ export async function synchronizeNow(deps: OperationDeps, input: SynchronizeNowI
   return { ...plan, result };
 }
 
-/** Ids of ERP records by their No./Code (missing keys are named in one not_found error). */
+/** Ids of ERP records by their No./Code (missing keys are named in one not_found error); only the API asks, in English. */
 export async function erpIdsByKeys(db: Db, table: ErpTable, keys: readonly string[]): Promise<{ id: string; no: string }[]> {
   const key = ERP_KEY_FIELDS[table];
   const wanted = [...new Set(keys.map((k) => k.trim().toUpperCase()))];

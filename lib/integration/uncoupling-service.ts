@@ -1,16 +1,16 @@
 import { actionError } from "../actions/action-result.ts";
-import { serverMessage } from "../actions/server-message.ts";
+import { renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
 import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import type { Db } from "../db/db-client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
-import { ERP_TABLE_NOUNS } from "./field-catalog.ts";
 import { addRecordLogs, createJob, finishJob, startJob, type JobCounters } from "./job-queries.ts";
-import { chunk, erpKeyOf, findErpRecord, loadMappingById, mappingForTable } from "./operation-context.ts";
+import { chunk, erpKeyOf, erpNameText, findErpRecord, loadMappingById, mappingForTable } from "./operation-context.ts";
 
 // Delete Coupling (BC §2k): removes the coupling, both records stay. One record is uncoupled at once; many, or all
 // couplings of a mapping ("Remove Couplings"), run as an UNCOUPLING job whose counters and progress the UI polls.
 
-export type UncoupleOutcome = { erpId: string; no: string; dataverseId: string | null; outcome: "UNCOUPLED" | "SKIPPED"; message: string };
+/** `message` is in English (the API); `text` describes it, for the reader's language. */
+export type UncoupleOutcome = { erpId: string; no: string; dataverseId: string | null; outcome: "UNCOUPLED" | "SKIPPED"; message: string; text: ServerMessage };
 
 /** Uncouples one ERP record now; throws not_found / a clear message when it is not coupled. */
 export async function deleteCoupling(db: Db, actor: AuditActor, input: { table: ErpTable; erpId: string }): Promise<UncoupleOutcome> {
@@ -27,7 +27,8 @@ export async function deleteCoupling(db: Db, actor: AuditActor, input: { table: 
       before: { mapping: coupling.mapping.name, erp: no, erpId: coupling.erpId, dataverseEntity: coupling.dataverseEntity, dataverseId: coupling.dataverseId },
     });
   });
-  return { erpId: input.erpId, no, dataverseId: coupling.dataverseId, outcome: "UNCOUPLED", message: `The ${ERP_TABLE_NOUNS[input.table]} ${no} is no longer coupled.` };
+  const text = serverMessage("outcomes.noLongerCoupled", { record: erpNameText(input.table, null, no) });
+  return { erpId: input.erpId, no, dataverseId: coupling.dataverseId, outcome: "UNCOUPLED", message: renderText("en", text), text };
 }
 
 export type UncouplingJobInput = {
@@ -41,6 +42,9 @@ export type UncouplingJobInput = {
 };
 
 const BATCH = 500;
+
+/** A message of the job's log: stored in English, and shown in the reader's language by recognising its wording. */
+const english = (...args: Parameters<typeof serverMessage>) => renderText("en", serverMessage(...args));
 
 /** Claims the UNCOUPLING job row for a background removal (its id goes back to the caller at once). */
 export async function claimUncouplingJob(db: Db, input: { mappingId: string; couplingIds?: string[]; all?: boolean; requestedById?: string; trigger?: SyncJobTrigger }): Promise<string> {
@@ -86,7 +90,7 @@ export async function runUncouplingJob(db: Db, actor: AuditActor, input: Uncoupl
         });
       });
       await addRecordLogs(db, jobId, [
-        ...rows.map((r) => ({ erpTable: table, erpId: r.erpId, dataverseId: r.dataverseId, outcome: "UNCOUPLED" as const, message: "Coupling removed." })),
+        ...rows.map((r) => ({ erpTable: table, erpId: r.erpId, dataverseId: r.dataverseId, outcome: "UNCOUPLED" as const, message: english("engine.couplingRemoved") })),
       ]);
       uncoupled += rows.length;
       skipped += ids.filter((id) => !found.has(id)).length;
@@ -100,7 +104,11 @@ export async function runUncouplingJob(db: Db, actor: AuditActor, input: Uncoupl
     } else {
       for (const ids of chunk(input.couplingIds ?? [], BATCH)) await removeBatch(ids);
     }
-    const message = `${uncoupled} coupling${uncoupled === 1 ? "" : "s"} of ${mapping.row.name} removed${skipped ? `; ${skipped} were already gone` : ""}.`;
+    const params = { count: String(uncoupled), mapping: mapping.row.name, skipped: String(skipped) };
+    const message =
+      uncoupled === 1
+        ? english(skipped ? "engine.removedOneSomeGone" : "engine.removedOne", params)
+        : english(skipped ? "engine.removedManySomeGone" : "engine.removedMany", params);
     await writeAuditEntry(db, actor, {
       action: input.all ? "coupling.removeAll" : "coupling.deleteMany",
       entityType: "IntegrationTableMapping",
@@ -110,7 +118,7 @@ export async function runUncouplingJob(db: Db, actor: AuditActor, input: Uncoupl
     await finishJob(db, jobId, "SUCCEEDED", message);
     return { jobId, counters: { uncoupled, skipped } };
   } catch (error) {
-    await finishJob(db, jobId, "FAILED", `Removing couplings stopped after ${uncoupled}: ${error instanceof Error ? error.message : String(error)}`);
+    await finishJob(db, jobId, "FAILED", english("engine.removeStopped", { count: String(uncoupled), detail: error instanceof Error ? error.message : String(error) }));
     throw error;
   }
 }

@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  deleteCouplingsAction,
+  recommendSynchronizationAction,
+  setUpCouplingAction,
+  startRecordMatchAction,
+} from "../../app/(console)/coupling/coupling-actions.ts";
 import { createCustomer, deleteCustomer, updateCustomer } from "../../app/(console)/customers/actions.ts";
+import { resolveSyncErrorsAction } from "../../app/(console)/integration/sync-errors/actions.ts";
+import { GET as openFromDataverseRoute } from "../../app/dataverse/open/route.ts";
 import { POST } from "../../app/api/v1/customers/route.ts";
 import type { ActionFailure, ActionResult } from "../../lib/actions/action-result.ts";
 import { runAsUser, type SessionUser } from "../../lib/auth/authorize.ts";
 import type { Db } from "../../lib/db/db-client.ts";
+import { coupleRecord } from "../../lib/integration/coupling-service.ts";
+import { localizeEngineMessage } from "../../lib/integration/engine-messages.ts";
 import { testDb } from "../support/test-db.ts";
 import { apiRequest, createRoleUsers, routeParams, uniqueKey, type RoleUsers } from "./erp-fixtures.ts";
+import { createAccount, createCustomer as createOpsCustomer, resetCustomerMapping, startOpsEnv, uniqueWord, type OpsEnv } from "./ops-fixtures.ts";
 
 // Server actions answer in the signed-in user's language (User.locale) — field messages of the customer card and the
 // errors the customer service raises — while /api/v1 keeps answering in English whatever the token owner's language.
@@ -93,5 +104,105 @@ describe("customer card messages in the user's language", () => {
   it("refuses a viewer in the viewer's language", async () => {
     const result = await runAsUser({ ...users.viewer, locale: "it" }, () => createCustomer({ name: "Vietato" }));
     expect(result).toMatchObject({ ok: false, code: "forbidden", message: "Il ruolo (viewer) non consente questa operazione. Chiedere l'accesso a un amministratore." });
+  });
+});
+
+// Coupling, Synchronize Now and the errors page: their refusals and their outcomes come back in the reader's language,
+// while what they store (the coupling's error message) stays English and is translated when shown.
+describe("coupling and errors page messages in the user's language", () => {
+  let env: OpsEnv;
+
+  beforeAll(async () => {
+    env = await startOpsEnv();
+    await resetCustomerMapping(env.db);
+  });
+
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it("answers Synchronize Now, Set Up Coupling and Delete Coupling in Italian, and in English for English readers", async () => {
+    const word = uniqueWord("I18N");
+    const customer = await createOpsCustomer(env.db, { name: `${word} ERP` });
+    const other = await createOpsCustomer(env.db, { name: `${word} Altro` });
+    const accountId = await createAccount(env.client, { name: `${word} DV` });
+
+    const prompt = await runAsUser(as("it"), () => recommendSynchronizationAction({ table: "CUSTOMER", erpId: customer.id }));
+    expect(prompt).toMatchObject({ ok: true, data: { isCoupled: false, message: `Il record cliente ${customer.no} non è associato a Dataverse. Creare un'associazione?` } });
+    const promptEn = await runAsUser(as("en"), () => recommendSynchronizationAction({ table: "CUSTOMER", erpId: customer.id }));
+    expect(promptEn).toMatchObject({ ok: true, data: { message: `The customer ${customer.no} record is not coupled to Dataverse. Do you want to create a coupling?` } });
+
+    const badInput = await runAsUser(as("it"), () => setUpCouplingAction({ table: "ACCOUNT", erpId: "nope" }));
+    expect(badInput).toMatchObject({ ok: false, code: "invalid", fieldErrors: { table: ["Scegliere clienti o contatti."], erpId: ["Deve essere un ID record."] } });
+
+    const nothingToDelete = await runAsUser(as("it"), () => deleteCouplingsAction({ table: "CUSTOMER", erpIds: [customer.id, other.id] }));
+    expect(nothingToDelete).toMatchObject({ ok: false, code: "invalid", message: "Nessuno dei record selezionati è associato, quindi non c'è alcuna associazione da eliminare." });
+
+    const coupled = await runAsUser(as("it"), () => setUpCouplingAction({ table: "CUSTOMER", erpId: customer.id, dataverseId: accountId }));
+    expect(coupled).toMatchObject({ ok: true, data: { status: "completed", message: `Il record cliente ${customer.no} è associato al record account Dataverse '${word} DV'.` } });
+    expect(await env.db.coupling.count({ where: { erpTable: "CUSTOMER", erpId: customer.id, dataverseId: accountId } })).toBe(1);
+
+    const taken = await runAsUser(as("it"), () => setUpCouplingAction({ table: "CUSTOMER", erpId: other.id, dataverseId: accountId }));
+    expect(taken).toMatchObject({
+      ok: false,
+      code: "conflict",
+      message: `Il record account Dataverse '${word} DV' è già associato al record cliente ${customer.no}. Eliminare prima tale associazione.`,
+    });
+    expect(await env.db.coupling.count({ where: { erpTable: "CUSTOMER", erpId: other.id } })).toBe(0);
+
+    const uncoupled = await runAsUser(as("it"), () => deleteCouplingsAction({ table: "CUSTOMER", erpIds: [customer.id] }));
+    expect(uncoupled).toMatchObject({ ok: true, data: { status: "completed", message: `Il record cliente ${customer.no} non è più associato.` } });
+    expect(await env.db.coupling.count({ where: { erpTable: "CUSTOMER", erpId: customer.id } })).toBe(0);
+  });
+
+  it("refuses to save match criteria as the mapping's defaults in Italian, writing nothing", async () => {
+    const customer = await createOpsCustomer(env.db, { name: `${uniqueWord("I18N")} Criteri` });
+    const auditsBefore = await env.db.auditEntry.count({ where: { action: "mapping.matchCriteria" } });
+    const refused = await runAsUser(as("it"), () => startRecordMatchAction({ table: "CUSTOMER", erpIds: [customer.id], saveCriteria: true }));
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      message:
+        "Solo un ruolo che può modificare i mapping tabelle può salvare i criteri di corrispondenza predefiniti del mapping. Eseguire senza salvarli oppure rivolgersi a un amministratore.",
+    });
+    expect(await env.db.auditEntry.count({ where: { action: "mapping.matchCriteria" } })).toBe(auditsBefore);
+  });
+
+  it("explains in Italian why a Dataverse record cannot be opened in the ERP, creating nothing", async () => {
+    const word = uniqueWord("I18N");
+    const accountId = await createAccount(env.client, { name: `${word} Solo` });
+    const page = await runAsUser(as("it"), () => openFromDataverseRoute(new Request(`http://localhost/dataverse/open?entity=account&id=${accountId}`)));
+    expect(page.status).toBe(422);
+    const html = await page.text();
+    expect(html).toContain('<html lang="it">');
+    expect(html).toContain("<h1>Non associato a un record cliente</h1>");
+    expect(html).toContain(`Il record account Dataverse &#39;${word} Solo&#39; non è associato a un record cliente e non può essere creato nell&#39;ERP da qui perché il mapping tabella CUSTOMER sincronizza solo i record associati.`);
+    expect(html).toContain("Vai alla console");
+    expect(await env.db.coupling.count({ where: { dataverseId: accountId } })).toBe(0);
+  });
+
+  it("reports the errors page actions' outcomes in Italian; Find for Deleted stores English, shown in Italian", async () => {
+    const word = uniqueWord("I18N");
+    const customer = await createOpsCustomer(env.db, { name: `${word} ERP` });
+    const accountId = await createAccount(env.client, { name: `${word} DV` });
+    const result = await coupleRecord(env.deps, env.actor, { table: "CUSTOMER", erpId: customer.id, dataverseId: accountId, syncAfterCoupling: "none" });
+    const couplingId = result.coupling!.id;
+    await env.client.delete("accounts", accountId);
+
+    const italian = `Il record Dataverse account associato al record cliente ${customer.no} è stato eliminato. Usare Ripristina record per ricrearlo, Elimina record per eliminare anche il record cliente, oppure Rimuovi associazione.`;
+    const found = await runAsUser(as("it"), () => resolveSyncErrorsAction({ action: "findForDeleted", ids: [couplingId] }));
+    expect(found).toMatchObject({ ok: true, data: { message: "trovati: 1.", outcomes: [{ couplingId, outcome: "found", message: italian }] } });
+    const stored = await env.db.coupling.findUniqueOrThrow({ where: { id: couplingId } });
+    expect(stored).toMatchObject({
+      errorClass: "DELETION_CONFLICT",
+      isSkipped: true,
+      errorMessage: `The Dataverse account coupled to the customer ${customer.no} was deleted. Use Restore Records to recreate it, Delete Records to delete the customer too, or Remove Coupling.`,
+    });
+    expect(localizeEngineMessage("it", stored.errorMessage)).toBe(italian);
+
+    const removed = await runAsUser(as("it"), () => resolveSyncErrorsAction({ action: "removeCoupling", ids: [couplingId] }));
+    expect(removed).toMatchObject({ ok: true, data: { message: "dissociati: 1.", outcomes: [{ couplingId, outcome: "uncoupled", message: `Il record cliente ${customer.no} non è più associato.` }] } });
+    expect(await env.db.coupling.count({ where: { id: couplingId } })).toBe(0);
+    expect(await env.db.customer.count({ where: { id: customer.id } })).toBe(1);
   });
 });

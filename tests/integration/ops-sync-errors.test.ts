@@ -1,16 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareCouplingAction } from "../../app/(console)/integration/sync-errors/actions.ts";
+import { runAsUser } from "../../lib/auth/authorize.ts";
 import { coupleRecord } from "../../lib/integration/coupling-service.ts";
 import { mappingForTable } from "../../lib/integration/operation-context.ts";
 import { executeRuns } from "../../lib/integration/run-dispatch.ts";
 import { listSyncErrors, resolveSyncErrors } from "../../lib/integration/sync-errors-service.ts";
 import { runSync } from "../../lib/integration/sync-run.ts";
-import { createAccount, createCustomer, getAccount, resetCustomerMapping, startOpsEnv, uniqueWord, type OpsEnv } from "./ops-fixtures.ts";
+import { createAccount, createCustomer, createRoleUsers, getAccount, resetCustomerMapping, startOpsEnv, uniqueWord, type OpsEnv, type RoleUsers } from "./ops-fixtures.ts";
 
 let env: OpsEnv;
 let mappingId: string;
+let users: RoleUsers;
 
 beforeAll(async () => {
   env = await startOpsEnv();
+  users = await createRoleUsers(env.db);
   await resetCustomerMapping(env.db);
   mappingId = (await mappingForTable(env.db, "CUSTOMER")).row.id;
 });
@@ -107,5 +112,36 @@ describe("Coupled Data Synchronization Errors", () => {
     expect(await env.db.coupling.count({ where: { id: pair.coupling.id } })).toBe(0);
     expect(await getAccount(env.client, pair.accountId)).not.toBeNull();
     await expect(resolveSyncErrors(env.deps, env.actor, { action: "retry", ids: [] })).rejects.toMatchObject({ code: "invalid", fieldErrors: { ids: [expect.any(String)] } });
+  });
+
+  it("Compare shows the Dataverse side's lookups by their key or name, not their GUID, and writes no coupling", async () => {
+    const pair = await conflictedPair(uniqueWord("Cmp"));
+    // A currency the CURRENCY mapping would couple by ISO code (both sides uncoupled), and a primary contact with no
+    // coupling and no natural match: the first reads as its ERP code, the second by the contact's full name.
+    const code = `C${randomBytes(2).toString("hex").toUpperCase()}`;
+    const currency = await env.db.currency.create({ data: { code, description: "Compare" } });
+    const dvCurrency = await env.client.create("transactioncurrencies", { isocurrencycode: code, currencyname: `Compare ${code}`, currencysymbol: "¤", exchangerate: 1 }, { returnRepresentation: true });
+    const lastname = uniqueWord("Cmp");
+    const contact = await env.client.create("contacts", { firstname: "Compare", lastname }, { returnRepresentation: true });
+    await env.client.update("accounts", pair.accountId, {
+      "transactioncurrencyid@odata.bind": `/transactioncurrencies(${dvCurrency.id})`,
+      "primarycontactid@odata.bind": `/contacts(${contact.id})`,
+    });
+    const couplingsBefore = await env.db.coupling.count();
+
+    const result = await runAsUser(users.viewer, () => compareCouplingAction({ id: pair.coupling.id }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const row = (key: string) => result.data.find((r) => r.key === key);
+    expect(row("currencyCode:transactioncurrencyid")).toMatchObject({ dataverse: code });
+    expect(row("primaryContactNo:primarycontactid")).toMatchObject({ dataverse: `'Compare ${lastname}'`, differs: true });
+    const shown = JSON.stringify(result.data).toLowerCase();
+    expect(shown).not.toContain(dvCurrency.id!.toLowerCase());
+    expect(shown).not.toContain(contact.id!.toLowerCase());
+    // The conflict the engine recorded still shows both sides' values.
+    expect(row("city:address1_city")).toMatchObject({ erp: "Linz", dataverse: "Salzburg", differs: true });
+    // A comparison only reads: the currency is not coupled by it.
+    expect(await env.db.coupling.count()).toBe(couplingsBefore);
+    expect(await env.db.coupling.findUnique({ where: { erpTable_erpId: { erpTable: "CURRENCY", erpId: currency.id } } })).toBeNull();
   });
 });

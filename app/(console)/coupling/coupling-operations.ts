@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ActionError, fail, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
+import { ActionError, actionError, failureOf, readerRenderer, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
+import { fieldText, serverMessage } from "../../../lib/actions/server-message.ts";
 import { requirePermission } from "../../../lib/auth/authorize.ts";
 import { roleHasPermission } from "../../../lib/auth/permissions.ts";
 import { DataverseError } from "../../../lib/dataverse/dataverse-error.ts";
@@ -11,7 +12,7 @@ import { coupleRecord, createNewAndCouple, prepareCouple } from "../../../lib/in
 import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
 import { fromWebApiRow } from "../../../lib/integration/field-transfer.ts";
 import { createJob, jobSummaries } from "../../../lib/integration/job-queries.ts";
-import { runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
+import { localizeMatchReport, runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
 import {
   actorOf,
   compareRecords,
@@ -41,14 +42,17 @@ import type {
 
 export type CouplingTable = Extract<ErpTable, "CUSTOMER" | "CONTACT">;
 
-const couplingTable = z.enum(["CUSTOMER", "CONTACT"], { message: "Choose customers or contacts." });
-const erpId = z.uuid({ message: "Must be a record id." });
-const erpIds = z.array(erpId).min(1, { message: "Select at least one record." }).max(500, { message: "Select at most 500 records at a time." });
-const dataverseId = z.guid({ message: "Choose a Dataverse record." });
+const couplingTable = z.enum(["CUSTOMER", "CONTACT"], { message: fieldText("fields.chooseTable") });
+const erpId = z.uuid({ message: fieldText("fields.mustBeRecordId") });
+const erpIds = z
+  .array(erpId)
+  .min(1, { message: fieldText("fields.selectAtLeastOne") })
+  .max(500, { message: fieldText("fields.selectAtMost", { max: "500" }) });
+const dataverseId = z.guid({ message: fieldText("fields.chooseDataverseRecord") });
 
 const tableSchema = z.object({ table: couplingTable }).strict();
 const recordSchema = z.object({ table: couplingTable, erpId }).strict();
-const searchSchema = z.object({ table: couplingTable, erpId, query: z.string().trim().max(100, { message: "Type at most 100 characters." }) }).strict();
+const searchSchema = z.object({ table: couplingTable, erpId, query: z.string().trim().max(100, { message: fieldText("fields.typeAtMost", { max: "100" }) }) }).strict();
 const previewSchema = z.object({ table: couplingTable, erpId, dataverseId }).strict();
 const setUpSchema = z
   .object({
@@ -59,7 +63,7 @@ const setUpSchema = z
     syncAfterCoupling: z.enum(["none", "erp", "dataverse"]).default("none"),
   })
   .strict()
-  .refine((v) => v.createNew || v.dataverseId, { message: "Choose a Dataverse record, or Create New.", path: ["dataverseId"] });
+  .refine((v) => v.createNew || v.dataverseId, { message: fieldText("fields.chooseDataverseOrCreateNew"), path: ["dataverseId"] });
 const synchronizeSchema = z.object({ table: couplingTable, erpIds, direction: z.enum(["toDataverse", "fromDataverse", "bidirectional"]).optional() }).strict();
 const deleteSchema = z.object({ table: couplingTable, erpIds }).strict();
 const criterionSchema = z
@@ -69,7 +73,7 @@ const matchSchema = z
   .object({
     table: couplingTable,
     erpIds,
-    criteria: z.array(criterionSchema).min(1, { message: "Choose at least one field to match on." }).max(50).optional(),
+    criteria: z.array(criterionSchema).min(1, { message: fieldText("fields.chooseMatchField") }).max(50).optional(),
     createNewIfNoMatch: z.boolean().default(false),
     syncAfterCoupling: z.boolean().default(false),
     /** Also make this run's choices the mapping's defaults: only for a role that may change mappings. */
@@ -82,18 +86,24 @@ async function guarded<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return await toActionResult(run);
   } catch (error) {
-    if (error instanceof DataverseNotConfiguredError) return fail("invalid", error.message);
+    if (error instanceof DataverseNotConfiguredError) return failureOf(notConfigured(error));
     if (error instanceof DataverseError) {
-      if (error.retryClass === "throttled") return fail("rate_limited", "Dataverse is throttling requests. Try again in a moment.");
-      return fail("invalid", `Dataverse refused the request: ${error.message}. Try again; if it keeps failing, check the Dataverse connection.`);
+      if (error.retryClass === "throttled") return failureOf(actionError("rate_limited", serverMessage("errors.dataverseThrottlingRetry")));
+      return failureOf(actionError("invalid", serverMessage("errors.dataverseRequestRefused", { detail: error.message })));
     }
     throw error;
   }
 }
 
+/** The engine's own wording when no connection is enabled is a catalog message; any other reason is shown as given. */
+function notConfigured(error: DataverseNotConfiguredError): ActionError {
+  const standard = serverMessage("errors.noDataverseConnection");
+  return error.message === new DataverseNotConfiguredError().message ? actionError("invalid", standard) : new ActionError("invalid", error.message);
+}
+
 async function requireRecord(table: CouplingTable, id: string) {
   const record = await findErpRecord(getDb(), table, id);
-  if (!record) throw new ActionError("not_found", `The ${table === "CUSTOMER" ? "customer" : "contact"} no longer exists. Reload the page.`);
+  if (!record) throw actionError("not_found", serverMessage("errors.recordGoneReload", { record: { key: `recordNouns.${table}` } }));
   return record;
 }
 
@@ -199,8 +209,9 @@ export function setUpCoupling(input: unknown): Promise<ActionResult<OperationOut
     const result = data.createNew
       ? await createNewAndCouple(deps, actor, { table, erpId: data.erpId, requestedById: user.id })
       : await coupleRecord(deps, actor, { table, erpId: data.erpId, dataverseId: normalizeGuid(data.dataverseId!), syncAfterCoupling: data.syncAfterCoupling, requestedById: user.id });
-    if (!result.coupling) throw new ActionError("invalid", result.message);
-    return { status: "completed", message: result.message, jobs: await jobSummaries(db, result.jobs.map((j) => j.id)) };
+    if (!result.coupling) throw new ActionError("invalid", result.message, undefined, { message: result.text });
+    const render = await readerRenderer();
+    return { status: "completed", message: render(result.text), jobs: await jobSummaries(db, result.jobs.map((j) => j.id)) };
   });
 }
 
@@ -212,7 +223,9 @@ export function recommendSynchronization(input: unknown): Promise<ActionResult<R
     const table = data.table;
     const db = getDb();
     const mapping = await mappingForTable(db, table);
-    return { ...(await recommendForRecord(await operationDeps(db), { table, erpId: data.erpId })), direction: mapping.row.direction };
+    const recommendation = await recommendForRecord(await operationDeps(db), { table, erpId: data.erpId });
+    const render = await readerRenderer();
+    return { ...recommendation, message: render(recommendation.text), direction: mapping.row.direction };
   });
 }
 
@@ -228,12 +241,13 @@ export function synchronizeRecords(input: unknown): Promise<ActionResult<Operati
     const db = getDb();
     const deps = await operationDeps(db);
     const plan = await planSynchronizeNow(deps, { table, erpIds: data.erpIds, direction: data.direction, trigger: "MANUAL", requestedById: user.id });
+    const render = await readerRenderer();
     if (plan.request.direction) {
       const queued = await enqueueRuns(db, [plan.request]);
-      return { status: "queued", message: "The synchronization has been scheduled.", jobIds: queued.flatMap((q) => (q.syncJobId ? [q.syncJobId] : [])), jobs: [] };
+      return { status: "queued", message: render(serverMessage("outcomes.syncScheduled")), jobIds: queued.flatMap((q) => (q.syncJobId ? [q.syncJobId] : [])), jobs: [] };
     }
     const jobs = await executeRuns(deps, [plan.request]);
-    return { status: "completed", message: "The synchronization has finished.", jobs: await jobSummaries(db, jobs.map((j) => j.id)) };
+    return { status: "completed", message: render(serverMessage("outcomes.syncFinished")), jobs: await jobSummaries(db, jobs.map((j) => j.id)) };
   });
 }
 
@@ -245,15 +259,16 @@ export function deleteCouplings(input: unknown): Promise<ActionResult<OperationO
     const table = data.table;
     const db = getDb();
     const actor = actorOf(user);
+    const render = await readerRenderer();
     if (data.erpIds.length === 1) {
       const outcome = await deleteCoupling(db, actor, { table, erpId: data.erpIds[0] });
-      return { status: "completed", message: outcome.message, jobs: [] };
+      return { status: "completed", message: render(outcome.text), jobs: [] };
     }
     const { mappingId, couplingIds } = await couplingIdsOf(db, table, data.erpIds);
-    if (couplingIds.length === 0) throw new ActionError("invalid", "None of the selected records is coupled, so there is no coupling to delete.");
+    if (couplingIds.length === 0) throw actionError("invalid", serverMessage("errors.noneCoupled"));
     const jobId = await claimUncouplingJob(db, { mappingId, couplingIds, requestedById: user.id });
     await enqueue("uncoupling", { mappingId, couplingIds, requestedById: user.id, jobId });
-    return { status: "queued", message: "The uncoupling has been scheduled.", jobIds: [jobId], jobs: [], skipped: data.erpIds.length - couplingIds.length };
+    return { status: "queued", message: render(serverMessage("outcomes.uncouplingScheduled")), jobIds: [jobId], jobs: [], skipped: data.erpIds.length - couplingIds.length };
   });
 }
 
@@ -291,7 +306,7 @@ async function matchInput(input: unknown) {
   const user = await requirePermission("coupling.manage");
   const data = parseInput(matchSchema, input);
   if (data.saveCriteria && !roleHasPermission(user.role, "mapping.manage")) {
-    throw new ActionError("forbidden", "Only a role that may change table mappings can save the mapping's default match criteria. Run without saving them, or ask an administrator.");
+    throw actionError("forbidden", serverMessage("errors.saveCriteriaForbidden"));
   }
   const db = getDb();
   const mapping = await mappingForTable(db, data.table);
@@ -312,7 +327,7 @@ async function matchInput(input: unknown) {
 export function previewMatchBasedCoupling(input: unknown): Promise<ActionResult<MatchReport>> {
   return guarded(async () => {
     const { user, db, request } = await matchInput(input);
-    return runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true });
+    return localizeMatchReport(await runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true }));
   });
 }
 
@@ -331,6 +346,7 @@ export function startMatchBasedCoupling(input: unknown): Promise<ActionResult<Op
       requestedById: user.id,
       jobId,
     });
-    return { status: "queued", message: "Match-based coupling has been scheduled.", jobIds: [jobId], jobs: [] };
+    const render = await readerRenderer();
+    return { status: "queued", message: render(serverMessage("outcomes.matchScheduled")), jobIds: [jobId], jobs: [] };
   });
 }

@@ -8,7 +8,11 @@ import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-
 // field messages, a missing or unreachable Dataverse connection with what to do — and anything else is a bug.
 function expectedFailure(error: unknown): ActionError | null {
   if (error instanceof ZodError) return invalidInput(error);
-  if (error instanceof DataverseNotConfiguredError) return actionError("invalid", serverMessage("errors.dataverseNotConfigured", { reason: error.message }));
+  if (error instanceof DataverseNotConfiguredError) {
+    // The standard reason is a catalog message too; any other is shown as given.
+    const reason = error.message === new DataverseNotConfiguredError().message ? serverMessage("errors.noDataverseConnection") : error.message;
+    return actionError("invalid", serverMessage("errors.dataverseNotConfigured", { reason }));
+  }
   if (error instanceof DataverseError) {
     if (error.retryClass === "throttled") return actionError("rate_limited", serverMessage("errors.dataverseThrottling"));
     if (error.retryClass === "auth") return actionError("forbidden", serverMessage("errors.dataverseRefused", { detail: error.message }));

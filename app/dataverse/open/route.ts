@@ -1,5 +1,8 @@
+import { messageLocale } from "../../../lib/actions/message-locale.ts";
+import { renderText, type LocalText } from "../../../lib/actions/server-message.ts";
 import { getSessionUser } from "../../../lib/auth/authorize.ts";
 import { getDb } from "../../../lib/db/db-client.ts";
+import { localizeEngineMessage } from "../../../lib/integration/engine-messages.ts";
 import { openFromDataverse } from "../../../lib/integration/open-from-dataverse.ts";
 import { operationDeps } from "../../../lib/integration/operations-api.ts";
 import { renderExplanation } from "../../../lib/integration/open-page.ts";
@@ -22,5 +25,11 @@ export async function GET(request: Request): Promise<Response> {
     id: url.searchParams.get("id") ?? "",
   });
   if (result.kind === "redirect") return Response.redirect(new URL(result.location, url), 303);
-  return new Response(renderExplanation(result.title, result.message), { status: result.status, headers: { "content-type": "text/html; charset=utf-8" } });
+  // In the signed-in user's language; a message the engine stored (in English) is translated by its wording.
+  const locale = await messageLocale();
+  const render = (text: LocalText) => (typeof text === "string" ? localizeEngineMessage(locale, text) : renderText(locale, text));
+  return new Response(renderExplanation(render(result.text.title), render(result.text.message), locale), {
+    status: result.status,
+    headers: { "content-type": "text/html; charset=utf-8" },
+  });
 }

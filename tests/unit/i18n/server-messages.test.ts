@@ -49,6 +49,12 @@ describe("server message catalog", () => {
     expect(keys.filter((key) => !englishKeys.includes(key))).toEqual([]);
   });
 
+  it.each(LOCALES.filter((l) => l !== "en"))("every server message in %s takes the same arguments as in English", (locale) => {
+    const argumentsOf = (text: string) => [...new Set([...text.matchAll(/\{\s*([A-Za-z_]\w*)\s*[},]/g)].map((m) => m[1]))].sort();
+    const translated = serverCatalog(locale);
+    for (const [key, english] of serverCatalog("en")) expect(argumentsOf(translated.get(key) ?? ""), `${locale}:${key}`).toEqual(argumentsOf(english));
+  });
+
   it.each(LOCALES)("every server message renders in %s with all its arguments", (locale) => {
     for (const key of englishKeys) {
       const english = serverCatalog("en").get(key)!;
@@ -186,6 +192,20 @@ describe("engine messages", () => {
     expect(text).not.toContain("Correct the value");
     expect(localizeEngineMessage(locale, skipped)).toContain(skippedPart);
     expect(localizeEngineMessage(locale, skipped)).toContain("Bad value");
+  });
+
+  it("names the records of coupling messages with the nouns of the reader's language", () => {
+    const record = serverMessage("names.erpRecord", { noun: { key: "tableNouns.CONTACT" }, no: "CT0001" });
+    const dataverse = serverMessage("names.dataverseRecord", { noun: { key: "dataverseNouns.account" }, name: "'Contoso Ltd'" });
+    const stored = renderText("en", serverMessage("engine.coupledSynchronizedErp", { record, dataverse }));
+    expect(stored).toBe("The contact CT0001 is coupled to the Dataverse account 'Contoso Ltd'. It was synchronized with the ERP data.");
+    expect(localizeEngineMessage("it", stored)).toBe("Il record contatto CT0001 è associato al record account Dataverse 'Contoso Ltd'. È stato sincronizzato con i dati dell'ERP.");
+    expect(localizeEngineMessage("sv", stored)).toBe("Posten kontakt CT0001 är kopplad till Dataverse-konto 'Contoso Ltd'. Den synkroniserades med ERP-data.");
+    expect(localizeEngineMessage("fr", stored)).toBe(
+      "L'enregistrement contact CT0001 est couplé à l'enregistrement compte Dataverse 'Contoso Ltd'. Il a été synchronisé avec les données de l'ERP.",
+    );
+    // A name that is not a known noun followed by a key stays as stored.
+    expect(localizeEngineMessage("it", "The widget W1 is coupled to the Dataverse account 'X'.")).toBe("Il record widget W1 è associato al record account Dataverse 'X'.");
   });
 
   it("leaves English, unknown text and missing messages as stored", () => {

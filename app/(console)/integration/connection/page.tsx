@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import "../../../../components/integration/integration-admin.css";
 import { ConnectionForm } from "../../../../components/integration/connection-form.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
@@ -7,6 +7,7 @@ import { pageUser } from "../../../../lib/auth/page-guard.ts";
 import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
 import { getConnectionView } from "../../../../lib/integration/connection-service.ts";
+import { localizeEngineMessage } from "../../../../lib/integration/engine-messages.ts";
 import { saveConnectionAction, setConnectionEnabledAction, testConnectionAction } from "./actions.ts";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,9 @@ export default async function ConnectionPage() {
   const { user, isAllowed } = await pageUser("/integration/connection", "integration.read");
   const t = await getTranslations();
   if (!isAllowed) return <main className="page ia-page"><p role="alert" className="form-error">{t("integrationAdmin.notAllowed")}</p></main>;
-  const connection = await getConnectionView(getDb());
+  const stored = await getConnectionView(getDb());
+  // The last test's message is stored in English.
+  const connection = { ...stored, lastTestMessage: localizeEngineMessage(await getLocale(), stored.lastTestMessage) };
   return (
     <main className="page ia-page">
       <PageHeader title={t("integration.dataverseConnection")} subtitle={t("integrationAdmin.connection.subtitle")} />

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { actionError, type ActionResult } from "../../../../lib/actions/action-result.ts";
-import { serverMessage } from "../../../../lib/actions/server-message.ts";
+import { actionError, readerRenderer, type ActionResult } from "../../../../lib/actions/action-result.ts";
+import { fieldText, serverMessage } from "../../../../lib/actions/server-message.ts";
 import { runAction as run } from "../run-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
@@ -24,9 +24,10 @@ export async function resolveSyncErrorsAction(input: unknown): Promise<ActionRes
     const db = getDb();
     const result = await resolveSyncErrors(await operationDeps(db), actorOf(user), { ...body, requestedById: user.id });
     const queued = result.runs.length > 0 ? await enqueueRuns(db, result.runs) : [];
+    const render = await readerRenderer();
     return {
-      message: result.message,
-      outcomes: result.outcomes.slice(0, 200),
+      message: render(result.text),
+      outcomes: result.outcomes.slice(0, 200).map((o) => ({ ...o, message: render(o.text) })),
       jobIds: queued.flatMap((q) => (q.syncJobId ? [q.syncJobId] : [])),
       queuedRuns: queued.length,
     };
@@ -41,7 +42,7 @@ const show = (v: unknown): string | null => (v === null || v === undefined || v 
 export async function compareCouplingAction(input: unknown): Promise<ActionResult<CompareRow[]>> {
   return run(async () => {
     await requirePermission("integration.read");
-    const { id } = z.strictObject({ id: z.uuid({ error: "Choose an error." }) }).parse(input);
+    const { id } = z.strictObject({ id: z.uuid({ error: fieldText("fields.chooseError") }) }).parse(input);
     const db = getDb();
     const coupling = await db.coupling.findUnique({ where: { id } });
     if (!coupling) throw actionError("not_found", serverMessage("errors.errorResolved"));
@@ -50,9 +51,11 @@ export async function compareCouplingAction(input: unknown): Promise<ActionResul
     const mapping = await loadMappingById(db, coupling.mappingId);
     const deps = await operationDeps(db);
     const [erp, dataverse] = await Promise.all([findErpRecord(db, coupling.erpTable, coupling.erpId), fetchDataverseRecord(deps.client, coupling.dataverseEntity, coupling.dataverseId)]);
-    const { states } = await compareRecords(db, mapping, erp, dataverse);
+    // With the client a Dataverse lookup reads as people know it: a parent a run would couple by natural match shows
+    // its ERP key, and one that is not coupled is named by its key or name (the error's parent) instead of its GUID.
+    const { states } = await compareRecords(db, mapping, erp, dataverse, deps.client);
     const rows: CompareRow[] = states.map((s) => {
-      const theirs = s.dataverseAsErp.ok ? s.dataverseAsErp.value : s.dataverse;
+      const theirs = s.dataverseAsErp.ok ? s.dataverseAsErp.value : (s.dataverseAsErp.error.parent?.ref ?? s.dataverse);
       return { key: s.key, label: s.erpLabel, dataverseLabel: s.dataverseLabel, base: show(snapshot[s.key]?.e), erp: show(s.erp), dataverse: show(theirs), differs: show(s.erp) !== show(theirs) };
     });
     // Conflict details recorded by the engine win: they hold the values it saw when it stopped.

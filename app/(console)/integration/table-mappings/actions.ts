@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import type { ActionResult } from "../../../../lib/actions/action-result.ts";
+import { fieldText } from "../../../../lib/actions/server-message.ts";
 import { runAction as run } from "../run-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
@@ -9,7 +10,7 @@ import { createJob, jobSummaries, type JobSummary } from "../../../../lib/integr
 import { countFilterMatches, setMappingPaused } from "../../../../lib/integration/mapping-admin-service.ts";
 import { patchMapping } from "../../../../lib/integration/mapping-edit-service.ts";
 import { restoreDefaultMapping } from "../../../../lib/integration/mapping-setup.ts";
-import { runMatchBasedCoupling, validateMatchRequest, type MatchReport } from "../../../../lib/integration/match-based-coupling.ts";
+import { localizeMatchReport, runMatchBasedCoupling, validateMatchRequest, type MatchReport } from "../../../../lib/integration/match-based-coupling.ts";
 import { actorOf, loadMappingByName } from "../../../../lib/integration/operation-context.ts";
 import { operationDeps } from "../../../../lib/integration/operations-api.ts";
 import { mappingPatchSchema } from "../../../../lib/integration/operations-api-schema.ts";
@@ -22,7 +23,7 @@ import { enqueue } from "../../../../lib/queue/enqueue.ts";
 // Thin server actions of the Integration Table Mappings page and the mapping editor: permission first, then zod,
 // then lib/integration. Each takes a plain object so tests can call them through runAsUser.
 
-const nameSchema = z.strictObject({ name: z.string({ error: "Choose a table mapping." }).trim().min(1, "Choose a table mapping.").max(20) });
+const nameSchema = z.strictObject({ name: z.string({ error: fieldText("fields.chooseMapping") }).trim().min(1, fieldText("fields.chooseMapping")).max(20) });
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return schema.parse(input);
@@ -42,7 +43,7 @@ export async function synchronizeModifiedRecordsAction(input: unknown): Promise<
 export async function setMappingPausedAction(input: unknown): Promise<ActionResult<{ status: string }>> {
   return run(async () => {
     const user = await requirePermission("mapping.manage");
-    const { name, isPaused } = parse(nameSchema.extend({ isPaused: z.boolean({ error: "isPaused is true or false." }) }), input);
+    const { name, isPaused } = parse(nameSchema.extend({ isPaused: z.boolean({ error: fieldText("fields.isPausedBoolean") }) }), input);
     return { status: await setMappingPaused(getDb(), actorOf(user), name, isPaused) };
   });
 }
@@ -71,7 +72,7 @@ export async function removeCouplingsAction(input: unknown): Promise<ActionResul
 }
 
 const matchSchema = nameSchema.extend({
-  criteria: z.array(matchCriterionSchema).min(1, "Choose at least one field to match on.").max(50),
+  criteria: z.array(matchCriterionSchema).min(1, fieldText("fields.chooseMatchField")).max(50),
   createNewIfNoMatch: z.boolean().default(false),
   syncAfterCoupling: z.boolean().default(false),
 });
@@ -84,7 +85,7 @@ export async function previewMatchBasedCouplingAction(input: unknown): Promise<A
     const mapping = await loadMappingByName(db, body.name);
     const request = { mappingId: mapping.row.id, criteria: body.criteria, createNewIfNoMatch: body.createNewIfNoMatch, synchronizeAfterCoupling: body.syncAfterCoupling, requestedById: user.id, trigger: "MANUAL" as const };
     await validateMatchRequest(db, request);
-    return runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true });
+    return localizeMatchReport(await runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true }));
   });
 }
 
