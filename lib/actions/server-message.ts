@@ -104,6 +104,36 @@ export function fieldText(key: ServerMessageKey, params?: Record<string, Message
   return english;
 }
 
+// A field message that quotes what a person typed (a field name, a key) has no bound, so it is not remembered: its
+// wording is recognised instead, the quoted part kept as typed.
+type FieldPattern = { key: ServerMessageKey; pattern: RegExp; names: string[] };
+const fieldPatterns = new Map<ServerMessageKey, FieldPattern>();
+
+function compileFieldPattern(key: ServerMessageKey): FieldPattern {
+  const english = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], CATALOGS.en.serverMessages) as string;
+  const names: string[] = [];
+  let source = "";
+  for (const [index, part] of english.split(/\{(\w+)\}/).entries()) {
+    if (index % 2 === 1) names.push(part);
+    source += index % 2 === 1 ? `(?<${part}>[\\s\\S]*?)` : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return { key, pattern: new RegExp(`^${source}$`), names };
+}
+
+/** The English text of a field message quoting typed text; recognised by its wording when shown in another language. */
+export function quotingFieldText(key: ServerMessageKey, params: Record<string, string>): string {
+  if (!fieldPatterns.has(key)) fieldPatterns.set(key, compileFieldPattern(key));
+  return renderText("en", serverMessage(key, params));
+}
+
+function recognisedFieldText(english: string): ServerMessage | null {
+  for (const { key, pattern, names } of fieldPatterns.values()) {
+    const match = pattern.exec(english);
+    if (match) return serverMessage(key, Object.fromEntries(names.map((name) => [name, match.groups?.[name] ?? ""])));
+  }
+  return null;
+}
+
 /** A field label as a translatable parameter; an unknown label stays as written. */
 export function fieldLabel(english: string, lowerCase = false): MessageParam {
   const key = LABEL_KEYS.get(english);
@@ -115,7 +145,7 @@ const LABEL_KEYS = new Map(Object.entries(CATALOGS.en.serverMessages.labels).map
 
 /** How a zod issue is shown: the catalog message a schema builder gave it, else zod's own wording in the language. */
 export function issueText(issue: z.core.$ZodIssue): LocalText {
-  const described = fieldMessages.get(issue.message);
+  const described = fieldMessages.get(issue.message) ?? recognisedFieldText(issue.message);
   if (described) return described;
   if (issue.code === "unrecognized_keys") {
     const message = serverMessage("fields.unknownFields", { count: issue.keys.length, keys: issue.keys.join(", ") });
@@ -128,5 +158,5 @@ export function issueText(issue: z.core.$ZodIssue): LocalText {
 
 /** A field message known only by its English text (e.g. built by a schema builder): its description, if any. */
 export function describeFieldText(english: string): LocalText {
-  return fieldMessages.get(english) ?? english;
+  return fieldMessages.get(english) ?? recognisedFieldText(english) ?? english;
 }

@@ -1,6 +1,6 @@
 import { CATALOGS } from "../../i18n/catalogs.ts";
 import type { Locale } from "../../i18n/locales.ts";
-import { renderText, type MessageParam, type ServerMessageKey } from "../actions/server-message.ts";
+import { fieldLabel, renderText, type MessageParam, type ServerMessageKey } from "../actions/server-message.ts";
 
 // The engine writes its messages in English (the database, the API, error signatures and the "same error twice" rule
 // all work on that text); so do the coupling and uncoupling jobs, Find for Deleted and the connection test, whose
@@ -15,7 +15,7 @@ const MAX_DEPTH = 4;
 
 /** Parameters that may hold whole sentences or lists; any other stays within one clause, so a fragment's wording
  * cannot claim a whole message. */
-const SENTENCE_PARAMS = new Set(["reason", "reasons", "detail", "advice", "steps", "parents"]);
+const SENTENCE_PARAMS = new Set(["reason", "reasons", "detail", "advice", "steps", "parents", "fields", "conflictFields"]);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -46,16 +46,40 @@ const TEMPLATES: Template[] = Object.entries(CATALOGS.en.serverMessages.engine)
 const LIST_PARAMS = new Set(["reasons"]);
 
 // Parameters that name records: an ERP record ("customer C00010"), a Dataverse record ("Dataverse account 'Contoso'")
-// or an ERP table ("customer"). Their nouns are recognised against the catalog's English nouns and shown translated;
-// anything else stays as stored.
+// or an ERP table ("customer", also `table2`…) or Dataverse table ("account", `dvNoun`, `dvNoun2`…). A `record` may be
+// of either side (the synchronization engine names the source or target record of a pass). Their nouns are recognised
+// against the catalog's English nouns and shown translated; anything else stays as stored.
 const TABLE_NOUNS = new Map(Object.entries(CATALOGS.en.serverMessages.tableNouns).map(([table, noun]) => [noun as string, table]));
 const DATAVERSE_NOUNS = new Map(Object.entries(CATALOGS.en.serverMessages.dataverseNouns).map(([entity, noun]) => [noun as string, entity]));
 
+function tableNoun(value: string): MessageParam | null {
+  const table = TABLE_NOUNS.get(value);
+  return table ? { key: `tableNouns.${table}` as ServerMessageKey } : null;
+}
+
+function dataverseNoun(value: string): MessageParam | null {
+  const entity = DATAVERSE_NOUNS.get(value);
+  return entity ? { key: `dataverseNouns.${entity}` as ServerMessageKey } : null;
+}
+
+/** Parameters that list field labels ("Name, City and Phone No."): each label and the list shown in the language. */
+const LABEL_LIST_PARAMS = new Set(["fields", "conflictFields"]);
+
+function labelList(value: string): MessageParam {
+  const labels = value.split(/, | and /);
+  const last = labels.pop()!;
+  if (labels.length === 0) return fieldLabel(last);
+  const first = labels.slice(1).reduce<MessageParam>((list, label) => ({ key: "names.list", params: { first: list, rest: fieldLabel(label) } }), fieldLabel(labels[0]));
+  return { key: "names.listLast", params: { first, last: fieldLabel(last) } };
+}
+
 function recordParam(name: string, value: string): MessageParam | null {
-  if (name === "table") {
-    const table = TABLE_NOUNS.get(value);
-    return table ? { key: `tableNouns.${table}` as ServerMessageKey } : null;
-  }
+  if (/^table\d*$/.test(name)) return tableNoun(value);
+  if (/^dvNoun\d*$/.test(name)) return dataverseNoun(value);
+  if (name === "parentNoun" || /^noun\d*$/.test(name)) return tableNoun(value) ?? dataverseNoun(value);
+  if (LABEL_LIST_PARAMS.has(name)) return labelList(value);
+  if (name === "record" && value.startsWith("Dataverse ")) return recordParam("dataverse", value);
+  if (name === "record" && !value.includes(" ")) return tableNoun(value);
   if (name === "record") {
     const space = value.indexOf(" ");
     const table = space > 0 ? TABLE_NOUNS.get(value.slice(0, space)) : undefined;

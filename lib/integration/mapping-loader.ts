@@ -1,3 +1,4 @@
+import { renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
 import type { Db, Tx } from "../db/db-client.ts";
 import type { ConfigTemplate, IntegrationFieldMapping, IntegrationTableMapping } from "../db/generated/client.ts";
 import { naturalMatchRule, type NaturalMatchRule } from "./default-mappings.ts";
@@ -12,6 +13,13 @@ import { dataverseFilterFields, erpFilterFields, parseTableFilter, type FilterFi
 
 export class MappingConfigError extends Error {
   override name = "MappingConfigError";
+  /** The message as a catalog message; its English is the error's message (stored on the job, shown translated). */
+  readonly described?: ServerMessage;
+
+  constructor(message: string | ServerMessage) {
+    super(typeof message === "string" ? message : renderText("en", message));
+    if (typeof message !== "string") this.described = message;
+  }
 }
 
 export type ParsedTemplate = { side: "ERP" | "DATAVERSE"; code: string; priority: number; filter: TableFilter; values: Record<string, unknown> };
@@ -39,7 +47,12 @@ function toFieldMappingDef(row: IntegrationFieldMapping, mappingName: string): F
   const transformation = parseTransformation(row.transformation);
   if (!transformation.ok) {
     throw new MappingConfigError(
-      `The field mapping ${row.erpField ?? "(constant)"} ↔ ${row.dataverseAttribute ?? "(constant)"} of ${mappingName} has an invalid transformation: ${transformation.message} Correct it on the mapping page.`,
+      serverMessage("engine.invalidTransformation", {
+        erpField: row.erpField ?? "(constant)",
+        attribute: row.dataverseAttribute ?? "(constant)",
+        mapping: mappingName,
+        detail: transformation.message,
+      }),
     );
   }
   return {
@@ -59,10 +72,20 @@ function toFieldMappingDef(row: IntegrationFieldMapping, mappingName: string): F
   };
 }
 
-function parseFilter(json: unknown, fields: FilterField[], what: string, mappingName: string): TableFilter {
+/** Which stored filter a run reads: a mapping's own filters, or a config template's (by its code). */
+type FilterOwner = "tableFilter" | "integrationTableFilter" | { template: string };
+
+function parseFilter(json: unknown, fields: FilterField[], owner: FilterOwner, mappingName: string): TableFilter {
   const parsed = parseTableFilter(json, fields);
   if (parsed.success) return parsed.data;
-  throw new MappingConfigError(`The ${what} of ${mappingName} is not valid: ${parsed.error.issues.map((i) => i.message).join(" ")} Correct it on the mapping page.`);
+  const params = { mapping: mappingName, detail: parsed.error.issues.map((i) => i.message).join(" ") };
+  throw new MappingConfigError(
+    owner === "tableFilter"
+      ? serverMessage("engine.invalidTableFilter", params)
+      : owner === "integrationTableFilter"
+        ? serverMessage("engine.invalidIntegrationTableFilter", params)
+        : serverMessage("engine.invalidTemplateFilter", { ...params, code: owner.template }),
+  );
 }
 
 export function buildLoadedMapping(
@@ -70,7 +93,7 @@ export function buildLoadedMapping(
   all: readonly MappingBrief[],
 ): LoadedMapping {
   const entity = DATAVERSE_ENTITIES[row.dataverseEntity];
-  if (!entity) throw new MappingConfigError(`The mapping ${row.name} names the Dataverse table ${row.dataverseEntity}, which the engine does not know.`);
+  if (!entity) throw new MappingConfigError(serverMessage("engine.unknownEntity", { mapping: row.name, entity: row.dataverseEntity }));
   const fieldMappings = [...row.fieldMappings].sort((a, b) => a.sortOrder - b.sortOrder).map((fm) => toFieldMappingDef(fm, row.name));
   const erpFields = erpFilterFields(row.erpTable, ERP_FIELDS[row.erpTable]);
   const dvFields = dataverseFilterFields(dataverseAttributesOf(row.dataverseEntity));
@@ -79,7 +102,7 @@ export function buildLoadedMapping(
       side: t.side,
       code: t.code,
       priority: t.priority,
-      filter: parseFilter(t.filter, t.side === "ERP" ? erpFields : dvFields, `filter of config template ${t.code}`, row.name),
+      filter: parseFilter(t.filter, t.side === "ERP" ? erpFields : dvFields, { template: t.code }, row.name),
       values: typeof t.values === "object" && t.values !== null && !Array.isArray(t.values) ? (t.values as Record<string, unknown>) : {},
     }))
     .sort((a, b) => a.priority - b.priority);
@@ -99,8 +122,8 @@ export function buildLoadedMapping(
     },
     fieldMappings,
     entity,
-    erpFilter: parseFilter(row.tableFilter, erpFields, "table filter", row.name),
-    dataverseFilter: parseFilter(row.integrationTableFilter, dvFields, "integration table filter", row.name),
+    erpFilter: parseFilter(row.tableFilter, erpFields, "tableFilter", row.name),
+    dataverseFilter: parseFilter(row.integrationTableFilter, dvFields, "integrationTableFilter", row.name),
     erpFilterFields: erpFields,
     dataverseFilterFields: dvFields,
     templates,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
 import type { Db } from "../db/db-client.ts";
 
 // One active run per mapping across any number of workers: a lease on the mapping row, taken with one atomic UPDATE
@@ -12,8 +13,13 @@ export const STALE_JOB_MS = 2 * LEASE_TTL_MS;
 
 export class MappingBusyError extends Error {
   override name = "MappingBusyError";
+  /** The message as a catalog message, for the console; the API shows its English. */
+  readonly described: ServerMessage;
+
   constructor(readonly mappingName: string) {
-    super(`The mapping ${mappingName} is already being synchronized by another run; this run will start when it finishes.`);
+    const described = serverMessage("errors.mappingBusy", { name: mappingName });
+    super(renderText("en", described));
+    this.described = described;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldLabel, fieldText, quotingFieldText, type MessageParam, type ServerMessage, type ServerMessageKey } from "../actions/server-message.ts";
 import type { ErpTable } from "../db/generated/enums.ts";
 import {
   and,
@@ -118,13 +119,26 @@ export function dataverseFilterFields(attributes: readonly DataverseAttribute[])
   });
 }
 
+// Field messages are made with fieldText (or quotingFieldText when they quote what was typed), so the mapping editor
+// shows them in the reader's language while the API and stored validation results keep the English text.
+
+const operatorText = (op: FilterOperator): ServerMessage => ({ key: `filterOperators.${op}` as ServerMessageKey });
+const quoted = (text: MessageParam): ServerMessage => ({ key: "filters.quoted", params: { text } });
+
+/** "\"is\", \"is not\"" as a message parameter: each operator quoted, in the reader's language. */
+function operatorList(ops: readonly FilterOperator[]): MessageParam {
+  const [first, ...rest] = ops;
+  if (rest.length === 0) return quoted(operatorText(first));
+  return { key: "names.list", params: { first: quoted(operatorText(first)), rest: operatorList(rest) } };
+}
+
 const conditionShape = z.strictObject(
   {
-    field: z.string({ error: "Choose a field." }).trim().min(1, "Choose a field."),
-    operator: z.enum(FILTER_OPERATORS, { error: `Choose an operator: ${FILTER_OPERATORS.join(", ")}.` }),
-    value: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "The value must be text, a number or true/false." }).optional(),
+    field: z.string({ error: fieldText("filters.chooseField") }).trim().min(1, fieldText("filters.chooseField")),
+    operator: z.enum(FILTER_OPERATORS, { error: fieldText("filters.chooseOperator", { operators: FILTER_OPERATORS.join(", ") }) }),
+    value: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: fieldText("filters.valueType") }).optional(),
   },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown key: ${(issue.keys ?? []).join(", ")}.` : undefined) },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? quotingFieldText("filters.unknownKey", { keys: (issue.keys ?? []).join(", ") }) : undefined) },
 );
 
 type Checked = { ok: true; condition: FilterCondition } | { ok: false; path: "field" | "operator" | "value"; message: string };
@@ -133,12 +147,12 @@ type Checked = { ok: true; condition: FilterCondition } | { ok: false; path: "fi
 export function checkCondition(condition: FilterCondition, fields: readonly FilterField[]): Checked {
   const field = fields.find((f) => f.name === condition.field);
   if (!field) {
-    return { ok: false, path: "field", message: `There is no field "${condition.field}" on this table.` };
+    return { ok: false, path: "field", message: quotingFieldText("filters.unknownField", { field: condition.field }) };
   }
   const allowed = OPERATORS_BY_KIND[field.kind];
   if (!allowed.includes(condition.operator)) {
-    const names = allowed.map((op) => `"${OPERATOR_LABELS[op]}"`).join(", ");
-    return { ok: false, path: "operator", message: `${field.label} cannot be filtered with "${OPERATOR_LABELS[condition.operator]}"; use ${names}.` };
+    const operator = quoted(operatorText(condition.operator));
+    return { ok: false, path: "operator", message: fieldText("filters.operatorNotAllowed", { label: fieldLabel(field.label), operator, operators: operatorList(allowed) }) };
   }
   if (condition.operator === "empty" || condition.operator === "notEmpty") {
     return { ok: true, condition: { field: field.name, operator: condition.operator } };
@@ -149,7 +163,8 @@ export function checkCondition(condition: FilterCondition, fields: readonly Filt
 }
 
 function coerceValue(field: FilterField, raw: FilterValue | undefined): { ok: true; value: FilterValue } | { ok: false; message: string } {
-  const missing = { ok: false as const, message: `Enter a value for ${field.label}.` };
+  const label = fieldLabel(field.label);
+  const missing = { ok: false as const, message: fieldText("filters.enterValue", { label }) };
   if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) {
     return missing;
   }
@@ -159,8 +174,8 @@ function coerceValue(field: FilterField, raw: FilterValue | undefined): { ok: tr
     case "number":
     case "option": {
       const n = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw.trim()) : Number.NaN;
-      if (!Number.isFinite(n)) return { ok: false, message: `${field.label} needs a number.` };
-      if (field.kind === "option" && !Number.isInteger(n)) return { ok: false, message: `${field.label} needs a whole number (the option value).` };
+      if (!Number.isFinite(n)) return { ok: false, message: fieldText("filters.needsNumber", { label }) };
+      if (field.kind === "option" && !Number.isInteger(n)) return { ok: false, message: fieldText("filters.needsWholeNumber", { label }) };
       return { ok: true, value: n };
     }
     case "boolean": {
@@ -168,33 +183,35 @@ function coerceValue(field: FilterField, raw: FilterValue | undefined): { ok: tr
       const s = String(raw).trim().toLowerCase();
       if (s === "true" || s === "yes") return { ok: true, value: true };
       if (s === "false" || s === "no") return { ok: true, value: false };
-      return { ok: false, message: `${field.label} needs true or false.` };
+      return { ok: false, message: fieldText("filters.needsBoolean", { label }) };
     }
     case "enum": {
       const s = String(raw).trim().toUpperCase();
       if (field.enumValues && !field.enumValues.includes(s)) {
-        return { ok: false, message: `${field.label} must be one of ${field.enumValues.join(", ")}.` };
+        return { ok: false, message: fieldText("filters.oneOf", { label, values: field.enumValues.join(", ") }) };
       }
       return { ok: true, value: s };
     }
     case "guid": {
       const s = String(raw);
-      if (!isGuid(s)) return { ok: false, message: `${field.label} needs a GUID like 00000000-0000-0000-0000-000000000000.` };
+      if (!isGuid(s)) return { ok: false, message: fieldText("filters.needsGuid", { label }) };
       return { ok: true, value: normalizeGuid(s) };
     }
     case "datetime": {
       const s = String(raw).trim();
-      if (Number.isNaN(Date.parse(s))) return { ok: false, message: `${field.label} needs a date like 2024-05-31 or 2024-05-31T12:00:00Z.` };
+      if (Number.isNaN(Date.parse(s))) return { ok: false, message: fieldText("filters.needsDate", { label }) };
       return { ok: true, value: new Date(s).toISOString() };
     }
   }
 }
 
+const MAX_CONDITIONS = 20;
+
 /** zod schema of a filter on one side; the parsed result is canonical (trimmed, typed values). */
 export function tableFilterSchema(fields: readonly FilterField[]) {
   return z
-    .array(conditionShape, { error: "A filter is a list of conditions." })
-    .max(20, "A filter can have at most 20 conditions.")
+    .array(conditionShape, { error: fieldText("filters.notList") })
+    .max(MAX_CONDITIONS, fieldText("filters.maxConditions", { max: MAX_CONDITIONS }))
     .superRefine((conditions, ctx) => {
       conditions.forEach((condition, index) => {
         const checked = checkCondition(condition, fields);

@@ -7,6 +7,8 @@ import {
 } from "../../app/(console)/coupling/coupling-actions.ts";
 import { createCustomer, deleteCustomer, updateCustomer } from "../../app/(console)/customers/actions.ts";
 import { resolveSyncErrorsAction } from "../../app/(console)/integration/sync-errors/actions.ts";
+import { countFilterMatchesAction, saveMappingAction } from "../../app/(console)/integration/table-mappings/actions.ts";
+import { PATCH as patchMappingRoute } from "../../app/api/v1/mappings/[name]/route.ts";
 import { GET as openFromDataverseRoute } from "../../app/dataverse/open/route.ts";
 import { POST } from "../../app/api/v1/customers/route.ts";
 import type { ActionFailure, ActionResult } from "../../lib/actions/action-result.ts";
@@ -14,6 +16,7 @@ import { runAsUser, type SessionUser } from "../../lib/auth/authorize.ts";
 import type { Db } from "../../lib/db/db-client.ts";
 import { coupleRecord } from "../../lib/integration/coupling-service.ts";
 import { localizeEngineMessage } from "../../lib/integration/engine-messages.ts";
+import { ensureDefaultMappings } from "../../lib/integration/mapping-setup.ts";
 import { testDb } from "../support/test-db.ts";
 import { apiRequest, createRoleUsers, routeParams, uniqueKey, type RoleUsers } from "./erp-fixtures.ts";
 import { createAccount, createCustomer as createOpsCustomer, resetCustomerMapping, startOpsEnv, uniqueWord, type OpsEnv } from "./ops-fixtures.ts";
@@ -204,5 +207,74 @@ describe("coupling and errors page messages in the user's language", () => {
     expect(removed).toMatchObject({ ok: true, data: { message: "dissociati: 1.", outcomes: [{ couplingId, outcome: "uncoupled", message: `Il record cliente ${customer.no} non è più associato.` }] } });
     expect(await env.db.coupling.count({ where: { id: couplingId } })).toBe(0);
     expect(await env.db.customer.count({ where: { id: customer.id } })).toBe(1);
+  });
+});
+
+// The mapping editor: a filter that does not validate is refused field by field in the editor's language (through the
+// same server actions the page calls), nothing is saved, and the API answers the same refusal in English.
+describe("mapping editor filter messages in the user's language", () => {
+  const adminIn = (locale: string): SessionUser => ({ ...users.admin, locale });
+  const badFilter = [
+    { field: "creditLimit", operator: "contains", value: "x" },
+    { field: "city", operator: "eq", value: "" },
+  ];
+
+  beforeAll(async () => {
+    await ensureDefaultMappings(db);
+  });
+
+  const mappingState = async () => {
+    const [mapping, audits] = await Promise.all([
+      db.integrationTableMapping.findUniqueOrThrow({ where: { name: "CUSTOMER" }, select: { rowVersion: true, tableFilter: true } }),
+      db.auditEntry.count({ where: { entityType: "IntegrationTableMapping" } }),
+    ]);
+    return { mapping, audits };
+  };
+
+  it("refuses an invalid table filter in Italian on save, saving nothing, and in English for English readers and the API", async () => {
+    const before = await mappingState();
+    const input = { name: "CUSTOMER", rowVersion: before.mapping.rowVersion, tableFilter: badFilter };
+
+    const italian = failed(await runAsUser(adminIn("it"), () => saveMappingAction(input)));
+    expect(italian).toMatchObject({ code: "invalid", message: "Alcuni campi non sono validi. Correggerli e riprovare." });
+    expect(italian.fieldErrors).toMatchObject({
+      "tableFilter.0.operator": ['Non è possibile filtrare Fido (VL) con "contiene"; usare "è", "non è", "è maggiore di", "è almeno", "è minore di", "è al massimo".'],
+      "tableFilter.1.value": ["Specificare un valore per Città."],
+    });
+
+    const english = failed(await runAsUser(adminIn("en"), () => saveMappingAction(input)));
+    expect(english.fieldErrors).toMatchObject({
+      "tableFilter.0.operator": ['Credit Limit (LCY) cannot be filtered with "contains"; use "is", "is not", "is greater than", "is at least", "is less than", "is at most".'],
+      "tableFilter.1.value": ["Enter a value for City."],
+    });
+
+    await db.user.update({ where: { id: users.admin.id }, data: { locale: "it" } });
+    try {
+      const response = await patchMappingRoute(
+        apiRequest("PATCH", "/api/v1/mappings/CUSTOMER", { token: users.admin.token, body: { rowVersion: before.mapping.rowVersion, tableFilter: badFilter } }),
+        routeParams({ name: "CUSTOMER" }),
+      );
+      const body = JSON.stringify(await response.json());
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(body).toContain("Enter a value for City.");
+      expect(body).not.toContain("Città");
+    } finally {
+      await db.user.update({ where: { id: users.admin.id }, data: { locale: "en" } });
+    }
+
+    expect(await mappingState()).toEqual(before);
+  });
+
+  it("explains an unusable filter in Swedish and French while counting its matches, quoting what was typed", async () => {
+    const before = await mappingState();
+    const swedish = failed(
+      await runAsUser(adminIn("sv"), () => countFilterMatchesAction({ name: "CUSTOMER", side: "erp", filter: [{ field: "colour", operator: "eq", value: "red" }] })),
+    );
+    expect(swedish).toMatchObject({ code: "invalid", fieldErrors: { "tableFilter.0.field": ['Det finns inget fält "colour" i den här tabellen.'] } });
+    const french = failed(
+      await runAsUser(adminIn("fr"), () => countFilterMatchesAction({ name: "CUSTOMER", side: "erp", filter: [{ field: "creditLimit", operator: "gt", value: "lots" }] })),
+    );
+    expect(french.fieldErrors).toEqual({ "tableFilter.0.value": ["Limite de crédit (DS) nécessite un nombre."] });
+    expect(await mappingState()).toEqual(before);
   });
 });

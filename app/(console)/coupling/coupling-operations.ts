@@ -11,6 +11,8 @@ import { parseInput } from "../../../lib/erp/parse-input.ts";
 import { coupleRecord, createNewAndCouple, prepareCouple } from "../../../lib/integration/coupling-service.ts";
 import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
 import { fromWebApiRow } from "../../../lib/integration/field-transfer.ts";
+import { MappingConfigError } from "../../../lib/integration/mapping-loader.ts";
+import { MappingBusyError } from "../../../lib/integration/run-lease.ts";
 import { createJob, jobSummaries } from "../../../lib/integration/job-queries.ts";
 import { localizeMatchReport, runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
 import {
@@ -87,6 +89,9 @@ async function guarded<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
     return await toActionResult(run);
   } catch (error) {
     if (error instanceof DataverseNotConfiguredError) return failureOf(notConfigured(error));
+    // A run started here (Synchronize Now, a sync after coupling) can find the mapping busy or its setup unreadable.
+    if (error instanceof MappingBusyError) return failureOf(actionError("conflict", error.described));
+    if (error instanceof MappingConfigError) return failureOf(error.described ? actionError("invalid", error.described) : new ActionError("invalid", error.message));
     if (error instanceof DataverseError) {
       if (error.retryClass === "throttled") return failureOf(actionError("rate_limited", serverMessage("errors.dataverseThrottlingRetry")));
       return failureOf(actionError("invalid", serverMessage("errors.dataverseRequestRefused", { detail: error.message })));

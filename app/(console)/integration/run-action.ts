@@ -1,8 +1,10 @@
 import { ZodError } from "zod";
-import { actionError, failureOf, invalidInput, toActionResult, type ActionError, type ActionResult } from "../../../lib/actions/action-result.ts";
+import { ActionError, actionError, failureOf, invalidInput, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
 import { serverMessage } from "../../../lib/actions/server-message.ts";
 import { DataverseError } from "../../../lib/dataverse/dataverse-error.ts";
 import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
+import { MappingConfigError } from "../../../lib/integration/mapping-loader.ts";
+import { MappingBusyError } from "../../../lib/integration/run-lease.ts";
 
 // The integration actions' one error policy: expected failures become results the page can show — bad input with
 // field messages, a missing or unreachable Dataverse connection with what to do — and anything else is a bug.
@@ -13,6 +15,10 @@ function expectedFailure(error: unknown): ActionError | null {
     const reason = error.message === new DataverseNotConfiguredError().message ? serverMessage("errors.noDataverseConnection") : error.message;
     return actionError("invalid", serverMessage("errors.dataverseNotConfigured", { reason }));
   }
+  // A run started from the page (Synchronize Now, coupling with a sync after it) can find the mapping busy or its
+  // stored setup unreadable; both are told to the user, in their language.
+  if (error instanceof MappingBusyError) return actionError("conflict", error.described);
+  if (error instanceof MappingConfigError) return error.described ? actionError("invalid", error.described) : new ActionError("invalid", error.message);
   if (error instanceof DataverseError) {
     if (error.retryClass === "throttled") return actionError("rate_limited", serverMessage("errors.dataverseThrottling"));
     if (error.retryClass === "auth") return actionError("forbidden", serverMessage("errors.dataverseRefused", { detail: error.message }));
