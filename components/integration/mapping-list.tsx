@@ -165,6 +165,7 @@ export function MappingList(props: MappingListProps) {
                 <td>{ti(`direction.${directionKey(m.direction)}`)}</td>
                 <td>
                   <Badge tone={mappingStatusTone(m.status, m.isEnabled)}>{m.isEnabled ? ti(`mappingStatus.${statusKey(m.status)}`) : t("mappings.disabled")}</Badge>
+                  {m.failing && <FailingNote failing={m.failing} />}
                 </td>
                 <td>{formatDateTime(format, m.lastRunAt ? new Date(m.lastRunAt) : null)}</td>
                 <td>{m.nextRunAt ? formatDateTime(format, new Date(m.nextRunAt)) : t("mappings.notScheduled")}</td>
@@ -225,6 +226,26 @@ export function MappingList(props: MappingListProps) {
         <MatchDialog key={current.name} dialogRef={matchRef} mapping={current.name} fields={props.matchFields[current.name] ?? []} actions={props.actions} />
       )}
     </section>
+  );
+}
+
+/** A mapping whose automatic runs fail in a row: since when, how many, when the next automatic attempt is. */
+function FailingNote({ failing }: { failing: NonNullable<MappingOverview["failing"]> }) {
+  const t = useTranslations("integrationAdmin.mappings");
+  const format = useFormatter();
+  const since = formatDateTime(format, new Date(failing.since));
+  return (
+    <div className="ia-small ia-cell-note" role="note">
+      <Badge tone="error">{t("failing")}</Badge>{" "}
+      {failing.nextAttemptAt
+        ? t("failingSince", { since, attempts: failing.attempts, next: formatDateTime(format, new Date(failing.nextAttemptAt)) })
+        : t("failingSinceHeld", { since, attempts: failing.attempts })}
+      {failing.message && (
+        <div className="ia-muted ia-clamp" title={failing.message}>
+          {t("lastError", { message: failing.message })}
+        </div>
+      )}
+    </div>
   );
 }
 

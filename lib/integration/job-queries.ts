@@ -163,6 +163,10 @@ export type JobSummary = {
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Failed automatic runs in a row folded into this row (1: just this run); startedAt is the first of them. */
+  repeatCount: number;
+  /** When the latest of them started; null unless repeatCount > 1. */
+  lastAttemptAt: string | null;
 };
 
 /** Seconds left, from the rate so far; null when it cannot be told yet (no total, nothing done, finished). */
@@ -187,6 +191,8 @@ export function toJobSummary(job: SyncJob & { mapping: { name: string } }): JobS
     queuedAt: job.queuedAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
+    repeatCount: job.repeatCount,
+    lastAttemptAt: job.repeatCount > 1 ? (job.lastAttemptAt?.toISOString() ?? null) : null,
   };
 }
 

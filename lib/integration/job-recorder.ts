@@ -84,7 +84,15 @@ export async function recordProgress(db: Db, jobId: string, counters: Counters, 
 export async function finishJob(
   db: Db,
   jobId: string,
-  result: { status: "SUCCEEDED" | "FAILED" | "CANCELLED"; counters: Counters; message: string | null; dataverseRequests: number; done: number },
+  result: {
+    status: "SUCCEEDED" | "FAILED" | "CANCELLED";
+    counters: Counters;
+    message: string | null;
+    dataverseRequests: number;
+    done: number;
+    /** A failed pass: what the failure is (errorSignature), so the next identical failure can fold into this row. */
+    failureSignature?: string;
+  },
 ): Promise<void> {
   await db.syncJob.update({
     where: { id: jobId },
@@ -97,6 +105,7 @@ export async function finishJob(
       progressTotal: result.done,
       finishedAt: new Date(),
       heartbeatAt: new Date(),
+      failureSignature: result.failureSignature ?? null,
     },
   });
 }
@@ -159,4 +168,46 @@ export const QUIET_JOB_RETENTION_MS = 5 * 60_000;
 export async function pruneQuietJobsOlderThan(db: Db, olderThanMs: number, now: Date = new Date()): Promise<number> {
   const result = await db.syncJob.deleteMany({ where: { ...quietJobWhere(), finishedAt: { lt: new Date(now.getTime() - olderThanMs) } } });
   return result.count;
+}
+
+/** Triggers of automatic runs: their failures in a row fold into one job row. */
+export const AUTOMATIC_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "ERP_CHANGE", "DATAVERSE_CHANGE", "WEBHOOK"];
+
+/**
+ * After a failed automatic pass that did nothing (no record reached, nothing counted): when the mapping's previous
+ * automatic job of the same direction failed the same way (same signature) within the current streak of failed runs
+ * (`streakSince`, the mapping's failingSince before this run), that row takes this attempt — one more repeat, the
+ * latest attempt's time, message and queue time (so it lists where the latest attempt would) — and this row goes.
+ * Returns the id of the row that stands for the attempt. Runs of a mapping hold its lease, so no other run folds
+ * into the same row at once.
+ */
+export async function foldRepeatedFailure(
+  db: Db,
+  input: { jobId: string; mappingId: string; direction: SyncJobDirection; signature: string; streakSince: Date | null },
+): Promise<string> {
+  if (!input.streakSince) return input.jobId;
+  const current = await db.syncJob.findUnique({ where: { id: input.jobId } });
+  if (!current || current.status !== "FAILED") return input.jobId;
+  const previous = await db.syncJob.findFirst({
+    where: { mappingId: input.mappingId, direction: input.direction, type: "SYNCHRONIZATION", trigger: { in: [...AUTOMATIC_TRIGGERS] }, id: { not: input.jobId }, status: { not: "RUNNING" } },
+    orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+  });
+  if (!previous || previous.status !== "FAILED" || previous.failureSignature !== input.signature) return input.jobId;
+  if (!previous.finishedAt || previous.finishedAt < input.streakSince) return input.jobId;
+  await db.$transaction([
+    db.syncJob.update({
+      where: { id: previous.id },
+      data: {
+        repeatCount: { increment: current.repeatCount },
+        lastAttemptAt: current.startedAt ?? current.queuedAt,
+        queuedAt: current.queuedAt,
+        finishedAt: current.finishedAt,
+        heartbeatAt: current.finishedAt,
+        message: current.message,
+        dataverseRequests: { increment: current.dataverseRequests },
+      },
+    }),
+    db.syncJob.delete({ where: { id: current.id } }),
+  ]);
+  return previous.id;
 }

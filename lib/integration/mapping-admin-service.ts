@@ -5,6 +5,7 @@ import type { Db } from "../db/db-client.ts";
 import type { MappingStatus, SyncDirection, ErpTable } from "../db/generated/enums.ts";
 import { dataverseAttributesOf, ERP_FIELDS } from "./field-catalog.ts";
 import { entityDefOf, erpDelegate, type OperationDeps } from "./operation-context.ts";
+import { failingStateOf, type FailingState } from "./run-backoff.ts";
 import { dataverseFilterFields, erpFilterFields, tableFilterSchema, toODataFilter, toPrismaWhere, type FilterField } from "./table-filter.ts";
 
 // What the Integration Table Mappings page and the mapping editor read beyond mapping-edit-service.ts: the list's
@@ -24,6 +25,8 @@ export type MappingOverview = {
   couplings: number;
   openErrors: number;
   scheduleSeconds: number;
+  /** Automatic runs failing in a row (run-backoff.ts): since when, how many, and when the next automatic attempt is. */
+  failing: FailingState | null;
 };
 
 export async function listMappingOverview(db: Db, now = new Date()): Promise<MappingOverview[]> {
@@ -37,8 +40,10 @@ export async function listMappingOverview(db: Db, now = new Date()): Promise<Map
   return rows.map((m) => {
     const isActive = m.isEnabled && m.status !== "PAUSED" && m.status !== "ON_HOLD";
     const isRunning = runningOf.has(m.id) || m.fullSyncRunning || (m.runLeaseUntil !== null && m.runLeaseUntil > now);
-    // The scheduler runs each active mapping every scheduleSeconds; before the first run it is due at once.
-    const next = isActive ? new Date(Math.max(now.getTime(), (m.lastRunAt?.getTime() ?? now.getTime()) + m.scheduleSeconds * 1000)) : null;
+    // The scheduler runs each active mapping every scheduleSeconds; before the first run it is due at once. A failing
+    // mapping's schedule waits for its next attempt (run-backoff.ts).
+    const scheduled = (m.lastRunAt?.getTime() ?? now.getTime()) + m.scheduleSeconds * 1000;
+    const next = isActive ? new Date(Math.max(now.getTime(), scheduled, m.nextAttemptAt?.getTime() ?? 0)) : null;
     return {
       name: m.name,
       erpTable: m.erpTable,
@@ -52,6 +57,7 @@ export async function listMappingOverview(db: Db, now = new Date()): Promise<Map
       couplings: m._count.couplings,
       openErrors: errorsOf.get(m.id) ?? 0,
       scheduleSeconds: m.scheduleSeconds,
+      failing: failingStateOf(m, isActive),
     };
   });
 }

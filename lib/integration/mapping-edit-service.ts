@@ -7,6 +7,7 @@ import type { IntegrationFieldMapping, IntegrationTableMapping, Prisma } from ".
 import { dataverseAttributesOf } from "./field-catalog.ts";
 import { tableMappingSchema } from "./mapping-schema.ts";
 import type { fieldMappingOutSchema, mappingDetailSchema, mappingPatchSchema, mappingSummarySchema } from "./operations-api-schema.ts";
+import { failingStateOf } from "./run-backoff.ts";
 
 // Reading and editing table mappings for API v1: the list, one mapping with its field mappings, and PATCH — the
 // current mapping merged with the changes, validated as a whole with mapping-schema.ts (field-level messages),
@@ -29,6 +30,7 @@ function summaryOf(m: IntegrationTableMapping, couplings: number): MappingSummar
     couplings,
     lastRunAt: m.lastRunAt?.toISOString() ?? null,
     rowVersion: m.rowVersion,
+    failing: failingStateOf(m, m.isEnabled && m.status !== "PAUSED" && m.status !== "ON_HOLD"),
   };
 }
 

@@ -57,6 +57,10 @@ export const jobSummarySchema = z.object({
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** Failed automatic runs in a row, with the same failure, that this row stands for (1: just this run). */
+  repeatCount: z.number().int().min(1),
+  /** Start of the latest of them (startedAt is the first); null unless repeatCount > 1. */
+  lastAttemptAt: z.string().nullable(),
 });
 
 export const jobErrorSchema = z.object({
@@ -112,6 +116,10 @@ export const mappingSummarySchema = z.object({
   couplings: z.number().int(),
   lastRunAt: z.string().nullable(),
   rowVersion: z.number().int(),
+  /** Automatic runs failing in a row (they back off): since when, how many, the next automatic attempt, the last error. */
+  failing: z
+    .object({ since: z.string(), attempts: z.number().int(), lastAt: z.string().nullable(), nextAttemptAt: z.string().nullable(), message: z.string().nullable() })
+    .nullable(),
 });
 
 export const fieldMappingOutSchema = z.object({

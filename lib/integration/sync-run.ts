@@ -8,8 +8,21 @@ import type { Logger } from "../log/logger.ts";
 import { clearedLookupRetryIds } from "./cleared-lookups.ts";
 import { fetchByIds, passesIntegrationFilter, readDataverseChanges, type DataverseRow } from "./dataverse-records.ts";
 import { loadErpRecords, type ErpRow } from "./erp-records.ts";
-import { emptyCounters, finishJob, pruneQuietJobs, recordProgress, startJob, writeJobErrors, writeRecordLogs, type Counters } from "./job-recorder.ts";
+import { errorSignature } from "./error-signature.ts";
+import {
+  AUTOMATIC_TRIGGERS,
+  emptyCounters,
+  finishJob,
+  foldRepeatedFailure,
+  pruneQuietJobs,
+  recordProgress,
+  startJob,
+  writeJobErrors,
+  writeRecordLogs,
+  type Counters,
+} from "./job-recorder.ts";
 import { loadMapping, loadMappingBriefs, MappingConfigError, type LoadedMapping, type MappingBrief } from "./mapping-loader.ts";
+import { isHeldBack, recordRunFailure, recordRunSuccess } from "./run-backoff.ts";
 import { acquireRunLease, type Lease } from "./run-lease.ts";
 import { isErpSideUnchanged, processChunk, type Candidate, type ChunkFlags } from "./sync-pass.ts";
 import { matchesFilter } from "./table-filter.ts";
@@ -21,6 +34,9 @@ import { matchesFilter } from "./table-filter.ts";
 // whole-mapping To pass reads the delta link for deletions; a From-only mapping has no To pass, so its whole-mapping
 // From pass reads ERP change capture for deletions. Watermarks and the delta link are stored only after every
 // candidate up to them is committed, and only when no pair was left pending by a transient error.
+// A run that fails as a whole counts against the mapping's backoff (run-backoff.ts) when it was automatic, and a
+// failed automatic pass that did nothing folds into the previous identical failure's job row (job-recorder.ts); any
+// run that succeeds clears the backoff.
 
 export type RunDirection = "TO_INTEGRATION_TABLE" | "FROM_INTEGRATION_TABLE";
 
@@ -67,7 +83,8 @@ const CHUNK = 1000;
  * every chunk (bench/README.md, P1).
  */
 const PARALLEL_CHUNKS = 4;
-const AUTOMATIC_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "ERP_CHANGE", "DATAVERSE_CHANGE", "WEBHOOK"];
+/** Couplings read per query when a pass goes through all of a mapping's coupled pairs. */
+const COUPLING_PAGE = 5000;
 /** Triggers that fire whether or not anything changed: their runs that found nothing are not kept in the job log. */
 const QUIET_TRIGGERS: readonly SyncJobTrigger[] = ["SCHEDULE", "DATAVERSE_CHANGE"];
 const DEFAULT_LEASE_WAIT_MS = 120_000;
@@ -88,6 +105,9 @@ export async function runSync(deps: RunDeps, request: RunRequest): Promise<RunRe
   const isAutomatic = AUTOMATIC_TRIGGERS.includes(request.trigger);
   // Paused or disabled mappings are left alone by schedules and change triggers; people can still run them by hand.
   if (isAutomatic && (!first.row.isEnabled || first.row.status === "PAUSED" || first.row.status === "ON_HOLD")) return { jobs: [] };
+  // A failing mapping's schedule and delta poll wait for its next attempt (nothing is recorded, nothing is asked).
+  if (isHeldBack(first.row, request.trigger)) return { jobs: [] };
+  const runStartedAt = new Date();
 
   const allowed = allowedPasses(first.row.direction);
   const passes = request.direction ? [request.direction] : allowed;
@@ -106,14 +126,33 @@ export async function runSync(deps: RunDeps, request: RunRequest): Promise<RunRe
       // Reloaded per pass: the watermarks may have moved while this run waited for the lease, or in the To pass.
       const loaded = await loadMapping(db, request.mappingId);
       if (!loaded) break;
+      // Checked again under the lease: a run of this mapping may have failed while this one waited for it.
+      if (index === 0 && isHeldBack(loaded.row, request.trigger)) return { jobs: [] };
       const briefs = await loadMappingBriefs(db);
       jobs.push(await runPass({ ...deps, loaded, briefs, pass, request, lease, carry, jobId: index === 0 ? request.jobId : undefined }));
     }
     await db.$executeRaw`UPDATE "IntegrationTableMapping" SET "lastRunAt" = now() WHERE "id" = ${request.mappingId}::uuid`;
+    await recordRunOutcome(deps, request, jobs, runStartedAt);
   } finally {
     await lease.release();
   }
   return { jobs };
+}
+
+/**
+ * The mapping's backoff after a run: any run whose passes all succeeded ends a streak of failures; an automatic run
+ * with a failed pass lengthens it. A person's failed run leaves it as it is (their run has its own row to read).
+ */
+async function recordRunOutcome(deps: RunDeps, request: RunRequest, jobs: RunJobResult[], runStartedAt: Date): Promise<void> {
+  if (jobs.length === 0) return;
+  const failed = jobs.find((j) => j.status === "FAILED");
+  if (!failed) {
+    if (await recordRunSuccess(deps.db, request.mappingId)) deps.log?.info({ mappingId: request.mappingId }, "the mapping runs again: its backoff is cleared");
+    return;
+  }
+  if (!AUTOMATIC_TRIGGERS.includes(request.trigger)) return;
+  const state = await recordRunFailure(deps.db, { mappingId: request.mappingId, runStartedAt, message: failed.message ?? "" });
+  deps.log?.warn({ mappingId: request.mappingId, failedRuns: state.failedRuns, nextAttemptAt: state.nextAttemptAt }, "automatic runs of the mapping back off");
 }
 
 function leaseOwner(deps: RunDeps): string {
@@ -137,6 +176,14 @@ type PassDeps = RunDeps & {
   carry: Set<string>;
   jobId?: string;
 };
+
+/** The part of a failure that makes two failures "the same": the kind of error, then the normalised message. */
+function failureKind(error: unknown): string {
+  if (error instanceof DataverseError) return `dataverse:${error.retryClass}`;
+  return error instanceof Error ? error.name : "unknown";
+}
+
+const didNothing = (state: PassState) => state.done === 0 && Object.values(state.counters).every((n) => n === 0);
 
 type PassState = {
   jobId: string;
@@ -164,9 +211,16 @@ async function runPass(deps: PassDeps): Promise<RunJobResult> {
   } catch (error) {
     const message = failureMessage(error, loaded);
     deps.log?.warn({ err: error, mapping: loaded.row.name, pass }, "synchronization pass failed");
-    await finishJob(db, jobId, { status: "FAILED", counters: state.counters, message, dataverseRequests: tally.requests, done: state.done });
-    if (error instanceof RunAbortedError || deps.signal?.aborted) throw error;
-    return { id: jobId, direction: pass, counters: state.counters, status: "FAILED", message, dataverseRequests: tally.requests };
+    const aborted = error instanceof RunAbortedError || Boolean(deps.signal?.aborted);
+    const failureSignature = aborted ? undefined : errorSignature(message, failureKind(error));
+    await finishJob(db, jobId, { status: "FAILED", counters: state.counters, message, dataverseRequests: tally.requests, done: state.done, failureSignature });
+    if (aborted) throw error;
+    // The same failure again, with nothing done: one more repeat on the row of the first, not a row of its own.
+    const rowId =
+      failureSignature && AUTOMATIC_TRIGGERS.includes(request.trigger) && !deps.jobId && didNothing(state)
+        ? await foldRepeatedFailure(db, { jobId, mappingId: loaded.row.id, direction: pass, signature: failureSignature, streakSince: loaded.row.failingSince })
+        : jobId;
+    return { id: rowId, direction: pass, counters: state.counters, status: "FAILED", message, dataverseRequests: tally.requests };
   }
 }
 
@@ -309,8 +363,7 @@ async function applyDataverseDeletions(deps: PassDeps, state: PassState, seen: S
   }
   const gone = [...deleted];
   if (fullRead || restarted) {
-    const coupled = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED" }, select: { dataverseId: true } });
-    for (const c of coupled) if (!returned.has(c.dataverseId.toLowerCase())) gone.push(c.dataverseId.toLowerCase());
+    for await (const ids of coupledDataverseIds(deps)) for (const id of ids) if (!returned.has(id)) gone.push(id);
   }
   const erpIds: string[] = [];
   for (let i = 0; i < gone.length; i += CHUNK) {
@@ -320,6 +373,25 @@ async function applyDataverseDeletions(deps: PassDeps, state: PassState, seen: S
   for (const id of erpIds) seen.add(id);
   for (let i = 0; i < erpIds.length; i += CHUNK) await processErpIds(deps, state, erpIds.slice(i, i + CHUNK), true);
   return position;
+}
+
+/**
+ * The Dataverse ids of the mapping's coupled pairs (lower case), a page at a time: a mapping may have 100,000 of them,
+ * and reading them in one query made the worker's memory grow with the size of the mapping (bench/README.md, P5).
+ */
+async function* coupledDataverseIds(deps: PassDeps): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  for (;;) {
+    const page: { id: string; dataverseId: string }[] = await deps.db.coupling.findMany({
+      where: { mappingId: deps.loaded.row.id, state: "COUPLED", ...(after ? { id: { gt: after } } : {}) },
+      select: { id: true, dataverseId: true },
+      orderBy: { id: "asc" },
+      take: COUPLING_PAGE,
+    });
+    if (page.length > 0) yield page.map((c) => c.dataverseId.toLowerCase());
+    if (page.length < COUPLING_PAGE) return;
+    after = page[page.length - 1].id;
+  }
 }
 
 async function storeDeltaPosition(deps: PassDeps, position: DeltaPosition): Promise<void> {
@@ -491,8 +563,9 @@ async function runFromPass(deps: PassDeps, state: PassState): Promise<void> {
   }
   if (restarted) {
     // The delta link expired: the full read is the truth; coupled records it did not return were deleted meanwhile.
-    const coupled = await db.coupling.findMany({ where: { mappingId: loaded.row.id, state: "COUPLED" }, select: { dataverseId: true } });
-    await processRows([], coupled.map((c) => c.dataverseId.toLowerCase()).filter((id) => !seenInFullRead.has(id)));
+    const missing: string[] = [];
+    for await (const ids of coupledDataverseIds(deps)) for (const id of ids) if (!seenInFullRead.has(id)) missing.push(id);
+    await processRows([], missing);
   }
   const erpDeletions = loaded.row.direction === "FROM_INTEGRATION_TABLE" ? await readErpDeletions(deps) : null;
   if (erpDeletions) await processIds(erpDeletions.dataverseIds);

@@ -10,23 +10,37 @@ import { removeMappingSchedule, upsertMappingSchedule } from "../queue/job-sched
 import type { QueueConnection } from "../queue/queue-connection.ts";
 import { effectiveEnvironmentUrl, findEnabledConnection, getDataverseClient, webhookSecretOf } from "./dataverse-connection.ts";
 import { DATAVERSE_ENTITIES } from "./field-catalog.ts";
+import { isHeldBack } from "./run-backoff.ts";
 
 // What starts runs besides people: per-mapping job schedulers, an ERP change poll (an ERP edit → a de-duplicated
 // run of its mapping within about a second, whoever wrote it: console, API or SQL; From-only mappings on ERP
 // deletions only, which their runs handle), a cheap Dataverse delta poll (one request per mapping when nothing
 // changed; To-only mappings too, for the deletions their runs handle) and the emulator's webhooks. Every trigger
 // enqueues a whole-mapping run under the mapping's de-duplication id, so a burst of triggers becomes one run (plus
-// at most one queued behind a running one).
+// at most one queued behind a running one). While a mapping's automatic runs keep failing, its schedule and delta poll
+// back off (run-backoff.ts); ERP edits and webhooks still try at once.
 
 export async function enqueueMappingRun(queue: QueueConnection, mappingId: string, trigger: SyncJobTrigger): Promise<void> {
   await enqueueJob(queue, "sync-run", { mappingId, trigger }, { deduplicationId: mappingRunDeduplicationId(mappingId) });
 }
 
-type MappingRow = { id: string; name: string; erpTable: string; dataverseEntity: string; direction: string; isEnabled: boolean; status: string; scheduleSeconds: number; erpWatermark: bigint; dataverseDeltaLink: string | null };
+type MappingRow = {
+  id: string;
+  name: string;
+  erpTable: string;
+  dataverseEntity: string;
+  direction: string;
+  isEnabled: boolean;
+  status: string;
+  scheduleSeconds: number;
+  erpWatermark: bigint;
+  dataverseDeltaLink: string | null;
+  nextAttemptAt: Date | null;
+};
 
 async function activeMappings(db: Db): Promise<MappingRow[]> {
   return db.integrationTableMapping.findMany({
-    select: { id: true, name: true, erpTable: true, dataverseEntity: true, direction: true, isEnabled: true, status: true, scheduleSeconds: true, erpWatermark: true, dataverseDeltaLink: true },
+    select: { id: true, name: true, erpTable: true, dataverseEntity: true, direction: true, isEnabled: true, status: true, scheduleSeconds: true, erpWatermark: true, dataverseDeltaLink: true, nextAttemptAt: true },
   });
 }
 
@@ -141,6 +155,8 @@ export async function startSyncTriggers(options: SyncTriggerOptions): Promise<Sy
     // To-only mappings too: their runs read the link's deletions (a deleted counterpart is handled when it happens).
     for (const m of await activeMappings(db)) {
       if (!isActive(m)) continue;
+      // A failing mapping is not polled until its next attempt (run-backoff.ts): its run would be held back anyway.
+      if (isHeldBack(m, "DATAVERSE_CHANGE")) continue;
       if (await dataverseHasChanges(client, m.dataverseEntity, m.dataverseDeltaLink)) await enqueueMappingRun(queue, m.id, "DATAVERSE_CHANGE");
     }
   };

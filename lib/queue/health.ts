@@ -1,6 +1,7 @@
 import type { Db } from "../db/db-client.ts";
 import { getEnv } from "../env.ts";
 import { findWatermarkHolders, type WatermarkHolder } from "../erp/change-capture.ts";
+import { describeFailingMapping, listFailingMappings, type FailingMapping } from "../integration/run-backoff.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import type { QueueBackendKind, QueueConnection } from "./queue-connection.ts";
 import { listWorkers, type WorkerStatus } from "./worker-heartbeat.ts";
@@ -20,6 +21,8 @@ export type HealthReport = {
   queue: { backend: QueueBackendKind; ok: boolean };
   workers: WorkerStatus[];
   warnings: HealthWarning[];
+  /** Mappings whose automatic runs fail in a row (they back off); their work waits until the cause is fixed. */
+  failingMappings: FailingMapping[];
 };
 
 const log = createLogger("health");
@@ -51,10 +54,19 @@ async function longOpenTransactions(db: Db, olderThanSeconds: number): Promise<H
   return holders.map((transaction) => ({ code: "long-open-transaction", message: describeHolder(transaction), transaction }));
 }
 
+async function failingMappings(db: Db): Promise<FailingMapping[]> {
+  return Promise.race([listFailingMappings(db), timeout(CHECK_TIMEOUT_MS)]).catch((err: unknown) => {
+    // As above: an unreachable database is reported by the database check.
+    log.debug({ err }, "health: failing-mappings check failed");
+    return [];
+  });
+}
+
 /**
  * Degraded when the database is down, the queue backend does not answer, or no worker is alive — in each case
  * queued work would not run — and also, with a warning, when a transaction open for longer than
- * OPEN_TRANSACTION_WARN_SECONDS holds back ERP change capture (work runs, but ERP changes wait).
+ * OPEN_TRANSACTION_WARN_SECONDS holds back ERP change capture (work runs, but ERP changes wait), and when a mapping's
+ * automatic runs keep failing (named, with its streak and next attempt).
  */
 export async function getHealth(deps: {
   db: Db;
@@ -63,13 +75,14 @@ export async function getHealth(deps: {
   /** Defaults to OPEN_TRANSACTION_WARN_SECONDS; 0 turns the check off. */
   openTransactionWarnSeconds?: number;
 }): Promise<HealthReport> {
-  const [workers, queueOk, warnings] = await Promise.all([
+  const [workers, queueOk, warnings, failing] = await Promise.all([
     Promise.race([listWorkers(deps.db, deps.now ?? new Date()), timeout(CHECK_TIMEOUT_MS)]).catch((err: unknown) => {
       log.warn({ err }, "health: database check failed");
       return null;
     }),
     deps.queue.ping(CHECK_TIMEOUT_MS),
     longOpenTransactions(deps.db, deps.openTransactionWarnSeconds ?? getEnv().OPEN_TRANSACTION_WARN_SECONDS),
+    failingMappings(deps.db),
   ]);
   const databaseOk = workers !== null;
   const anyAlive = (workers ?? []).some((w) => w.alive);
@@ -78,6 +91,7 @@ export async function getHealth(deps: {
     ...(queueOk ? [] : [`The queue backend (${deps.queue.backend}) does not answer.`]),
     ...(databaseOk && !anyAlive ? ["No worker is running: queued work does not run."] : []),
     ...warnings.map((w) => w.message),
+    ...failing.map(describeFailingMapping),
   ];
   return {
     status: reasons.length ? "degraded" : "ok",
@@ -86,6 +100,7 @@ export async function getHealth(deps: {
     queue: { backend: deps.queue.backend, ok: queueOk },
     workers: workers ?? [],
     warnings,
+    failingMappings: failing,
   };
 }
 

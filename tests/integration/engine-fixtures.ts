@@ -40,7 +40,8 @@ export async function resetEngineState(db: Db): Promise<void> {
   await db.$executeRaw`
     UPDATE "IntegrationTableMapping"
     SET "erpWatermark" = ${watermark}, "dataverseDeltaLink" = NULL, "dataverseModifiedOnWatermark" = NULL,
-        "runLeaseOwner" = NULL, "runLeaseUntil" = NULL, "status" = 'READY'`;
+        "runLeaseOwner" = NULL, "runLeaseUntil" = NULL, "status" = 'READY',
+        "failedRuns" = 0, "failingSince" = NULL, "lastFailedRunAt" = NULL, "lastFailureMessage" = NULL, "nextAttemptAt" = NULL`;
 }
 
 export async function mappingId(db: Db, name: string): Promise<string> {

@@ -130,7 +130,8 @@ export default async function SyncJobsPage({ searchParams }: { searchParams: Pro
           <tbody>
             {jobs.items.length === 0 && <tr><td colSpan={15} className="empty-row">{tj("empty")}</td></tr>}
             {jobs.items.map((j) => {
-              const seconds = durationOf(j.startedAt, j.finishedAt);
+              // A row standing for repeated failures: the duration of its latest attempt, not of the whole streak.
+              const seconds = durationOf(j.repeatCount > 1 ? (j.lastAttemptAt ?? j.startedAt) : j.startedAt, j.finishedAt);
               return (
                 <tr key={j.id}>
                   <td>
@@ -142,7 +143,14 @@ export default async function SyncJobsPage({ searchParams }: { searchParams: Pro
                   <td>{t(`integrationAdmin.fullSync.jobType.${j.type}`)}</td>
                   <td>{j.direction ? t(`integration.direction.${directionKey(j.direction)}`) : "—"}</td>
                   <td>{t(`integrationAdmin.jobs.triggers.${j.trigger}`)}</td>
-                  <td><Badge tone={jobStatusTone(j.status)}>{t(`integrationAdmin.fullSync.jobStatus.${j.status}`)}</Badge></td>
+                  <td>
+                    <Badge tone={jobStatusTone(j.status)}>{t(`integrationAdmin.fullSync.jobStatus.${j.status}`)}</Badge>
+                    {j.repeatCount > 1 && (
+                      <div className="ia-small ia-muted ia-cell-note">
+                        {tj("repeated", { count: j.repeatCount, first: formatDateTime(format, new Date(j.startedAt ?? j.queuedAt)), last: formatDateTime(format, j.lastAttemptAt ? new Date(j.lastAttemptAt) : null) })}
+                      </div>
+                    )}
+                  </td>
                   <td className="num">{seconds === null ? "—" : tj("seconds", { seconds })}</td>
                   {(["inserted", "modified", "deleted", "unchanged", "skipped", "failed", "coupled", "uncoupled"] as const).map((c) => (
                     <td key={c} className="num">{c === "failed" && j.counters.failed > 0 ? <Link href={`/integration/sync-jobs/${j.id}#job-errors`}>{format.number(j.counters.failed)}</Link> : format.number(j.counters[c])}</td>

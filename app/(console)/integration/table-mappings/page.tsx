@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import "../../../../components/integration/integration-admin.css";
 import { MappingList, type MatchField } from "../../../../components/integration/mapping-list.tsx";
 import { PageHeader } from "../../../../components/page-header.tsx";
 import { pageUser } from "../../../../lib/auth/page-guard.ts";
 import { roleHasPermission } from "../../../../lib/auth/permissions.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
+import { localizeEngineMessage } from "../../../../lib/integration/engine-messages.ts";
 import { findErpField } from "../../../../lib/integration/field-catalog.ts";
 import { listMappingOverview } from "../../../../lib/integration/mapping-admin-service.ts";
 import {
@@ -30,10 +31,13 @@ export default async function TableMappingsPage() {
   const t = await getTranslations();
   if (!isAllowed) return <main className="page ia-page"><p role="alert" className="form-error">{t("integrationAdmin.notAllowed")}</p></main>;
   const db = getDb();
-  const [mappings, fieldRows] = await Promise.all([
+  const locale = await getLocale();
+  const [overview, fieldRows] = await Promise.all([
     listMappingOverview(db),
     db.integrationFieldMapping.findMany({ where: { isEnabled: true, constantValue: null, erpField: { not: null }, dataverseAttribute: { not: null } }, include: { mapping: { select: { name: true, erpTable: true } } }, orderBy: { sortOrder: "asc" } }),
   ]);
+  // A failing mapping's last error is stored in English (engine messages); shown in the reader's language.
+  const mappings = overview.map((m) => (m.failing?.message ? { ...m, failing: { ...m.failing, message: localizeEngineMessage(locale, m.failing.message) } } : m));
   const matchFields: Record<string, MatchField[]> = {};
   for (const fm of fieldRows) {
     // A lookup cannot be matched on: its values are ids of other couplings.

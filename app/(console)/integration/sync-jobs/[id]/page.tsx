@@ -48,6 +48,11 @@ export default async function SyncJobPage({ params }: { params: Promise<{ id: st
           ))}
           <div><dt>{tj("records")}</dt><dd>{format.number(job.records)}</dd></div>
         </dl>
+        {job.repeatCount > 1 && (
+          <p className="ia-message" role="note">
+            {tj("repeated", { count: job.repeatCount, first: formatDateTime(format, new Date(job.startedAt ?? job.queuedAt)), last: formatDateTime(format, job.lastAttemptAt ? new Date(job.lastAttemptAt) : null) })}
+          </p>
+        )}
         {isActive && <ProgressBar label={tj("progress")} done={job.progress.done} total={job.progress.total} etaSeconds={job.progress.etaSeconds} />}
         {job.message && <p className="ia-message">{localizeEngineMessage(locale, job.message)}</p>}
       </section>
