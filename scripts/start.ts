@@ -6,6 +6,7 @@ import {
   assertPostgresReachable,
   assertRedisReachable,
   buildAppIfNeeded,
+  buildWorkerIfNeeded,
   LaunchError,
   loadOrCreateSecrets,
   onStopSignal,
@@ -16,6 +17,7 @@ import {
   stopChild,
   tsxArgs,
   waitForHttp,
+  workerCommand,
   type Child,
   type EmbeddedDatabase,
 } from "./launch-support.ts";
@@ -111,6 +113,7 @@ async function main() {
     }
 
     buildAppIfNeeded(say);
+    buildWorkerIfNeeded(say);
 
     const webUrl = env.NEXTAUTH_URL as string;
     const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
@@ -132,7 +135,9 @@ async function main() {
 
     const web = startChild("web", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(env.PORT)], childEnv);
     children.push(web);
-    const [node, workerArgs] = tsxArgs("workers/main.ts");
+    // Compiled (built first when its sources changed) and with a bounded heap: the worker's memory stays flat however
+    // large a run is (bench/README.md, P5).
+    const [node, workerArgs] = workerCommand({ maxHeapMb: env.WORKER_MAX_HEAP_MB, log: say });
     const worker = startChild("worker", node, workerArgs, childEnv);
     children.push(worker);
     for (const child of children) {

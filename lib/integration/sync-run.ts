@@ -534,9 +534,13 @@ async function runFromPass(deps: PassDeps, state: PassState): Promise<void> {
   };
   const processIds = async (ids: string[]) => {
     const fresh = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => !seen.has(id));
-    if (fresh.length === 0) return;
-    const rows = await fetchByIds(client, loaded, fresh, deps.signal);
-    await processRows([...rows.values()], fresh.filter((id) => !rows.has(id)));
+    // Read and decided a chunk at a time: a full synchronization's scope is every record of the mapping, and holding
+    // all their Dataverse rows at once made the worker's memory grow with the size of the mapping (bench/README.md, P5).
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const chunk = fresh.slice(i, i + CHUNK);
+      const rows = await fetchByIds(client, loaded, chunk, deps.signal);
+      await processRows([...rows.values()], chunk.filter((id) => !rows.has(id)));
+    }
   };
 
   if (request.scope) {

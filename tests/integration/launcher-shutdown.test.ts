@@ -183,7 +183,8 @@ describe("npm start stops everything it started", () => {
     expect(postmaster).toBeGreaterThan(0);
     const processes = descendants(launcher.process.pid!);
     const commands = processes.map((p) => p.command).join("\n");
-    expect(commands).toContain("workers/main.ts");
+    // The compiled worker (scripts/launch-support.ts, workerCommand), not workers/main.ts through tsx.
+    expect(commands).toContain(".build/workers/main.mjs");
     expect(commands).toContain("emulator/main.ts");
     expect(commands).toMatch(/next-server|next start/);
     expect(processes.map((p) => p.pid)).toContain(postmaster);
