@@ -309,10 +309,13 @@ async function runToPass(deps: PassDeps, state: PassState): Promise<void> {
   };
 
   if (request.scope) {
-    const viaDataverse = request.scope.dataverseIds?.length
-      ? await db.coupling.findMany({ where: { mappingId: loaded.row.id, dataverseId: { in: request.scope.dataverseIds.map((id) => id.toLowerCase()) } }, select: { erpId: true } })
-      : [];
-    await processIds([...(request.scope.erpIds ?? []), ...viaDataverse.map((c) => c.erpId)]);
+    await processIds(request.scope.erpIds ?? []);
+    // In slices: a full synchronization scopes every Dataverse id, and one IN list is capped at 65,535 parameters.
+    const dataverseIds = (request.scope.dataverseIds ?? []).map((id) => id.toLowerCase());
+    for (let i = 0; i < dataverseIds.length; i += CHUNK) {
+      const via = await db.coupling.findMany({ where: { mappingId: loaded.row.id, dataverseId: { in: dataverseIds.slice(i, i + CHUNK) } }, select: { erpId: true } });
+      await processIds(via.map((c) => c.erpId));
+    }
     await window.drain();
     return;
   }
