@@ -2,9 +2,28 @@ import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
+import type pg from "pg";
 import { ROOT, findFreePort } from "../scripts/launch-support.ts";
-import { QUICK, bulkInsertCustomers, createBenchDatabase, fmt, log, onCleanup, percentile, printGoals, printTable, round, runBench, waitUntil, writeResult } from "./bench-support.ts";
+import {
+  QUICK,
+  bulkInsertCustomers,
+  cpuSeconds,
+  cpuSecondsSince,
+  createBenchDatabase,
+  fmt,
+  log,
+  machineCpuSeconds,
+  onCleanup,
+  percentile,
+  printGoals,
+  printTable,
+  round,
+  runBench,
+  waitUntil,
+  writeResult,
+} from "./bench-support.ts";
 
 // P6 UI list: the customer list page (server-rendered, first page of 50, the default sort) over N customers, served
 // by `next start` from a production build in .next-bench (built here when missing), signed in as the demo admin
@@ -16,7 +35,9 @@ const N = Number(process.env.BENCH_N ?? (QUICK ? 20_000 : 100_000));
 const DURATION_S = QUICK ? 3 : 10;
 const CONNECTIONS = 4;
 const WARM_UP_REQUESTS = 40;
-const DIST_DIR = ".next-bench";
+// BENCH_DIST_DIR measures another build (e.g. one made with NEXT_DIST_DIR=.next-<name> from the tree being changed);
+// .next-bench is built when missing but never rebuilt, so it can be older than the sources.
+const DIST_DIR = process.env.BENCH_DIST_DIR ?? ".next-bench";
 
 function buildIfMissing(): void {
   if (existsSync(join(ROOT, DIST_DIR, "BUILD_ID"))) return;
@@ -28,6 +49,17 @@ function buildIfMissing(): void {
     timeout: 900_000,
   });
   if (result.status !== 0) throw new Error(`next build failed:\n${`${result.stdout}\n${result.stderr}`.split("\n").slice(-30).join("\n")}`);
+}
+
+/** CPU seconds used so far by each PostgreSQL backend connected to the benchmark's database, by pid. */
+async function backendCpuSeconds(pool: pg.Pool, database: string): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const seconds = cpuSeconds(pid);
+    if (seconds !== null) out.set(pid, seconds);
+  }
+  return out;
 }
 
 /** next-auth credentials sign-in: CSRF token and cookie, then the callback; returns the Cookie header to send. */
@@ -100,12 +132,30 @@ await runBench("ui-list", existsSync(join(ROOT, DIST_DIR, "BUILD_ID")) ? (QUICK 
   for (const s of scenarios) {
     await autocannon({ url: `${base}${s.path}`, connections: CONNECTIONS, amount: WARM_UP_REQUESTS, headers: { Cookie: cookie } });
   }
-  const rows: { scenario: string; requests: number; "req/s": number; "p50 ms": number; "p95 ms": number | null; "p99 ms": number; errors: number; bytes: number }[] = [];
+  const rows: {
+    scenario: string;
+    requests: number;
+    "req/s": number;
+    "p50 ms": number;
+    "p95 ms": number | null;
+    "p99 ms": number;
+    errors: number;
+    bytes: number;
+    "server CPU ms/page": number | null;
+    "postgres CPU ms/page": number | null;
+    "machine busy %": number;
+    load: string;
+  }[] = [];
   for (const s of scenarios) {
     // The page must show customer rows (signed in, data loaded) before it is measured.
     const warm = await fetch(`${base}${s.path}`, { headers: { Cookie: cookie } });
     const html = await warm.text();
     if (warm.status !== 200 || !html.includes("Bench Customer")) throw new Error(`${s.path}: status ${warm.status}, no customer rows in the page (signed in?)`);
+    // CPU per page of the server process and of the PostgreSQL backends serving it, and how busy the whole machine
+    // was: response times depend on what else runs on the machine, CPU per page much less.
+    const serverBefore = cpuSeconds(web.pid!);
+    const postgresBefore = await backendCpuSeconds(db.pool, db.name);
+    const machineBefore = machineCpuSeconds();
     // Every response's time is kept: autocannon's own histogram reports p90 and p97.5, not p95.
     const times: number[] = [];
     const instance = autocannon({ url: `${base}${s.path}`, connections: CONNECTIONS, duration: DURATION_S, headers: { Cookie: cookie } }) as unknown as Promise<autocannon.Result> & {
@@ -113,6 +163,9 @@ await runBench("ui-list", existsSync(join(ROOT, DIST_DIR, "BUILD_ID")) ? (QUICK 
     };
     instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
     const result = await instance;
+    const serverAfter = cpuSeconds(web.pid!);
+    const postgresSeconds = cpuSecondsSince(postgresBefore, await backendCpuSeconds(db.pool, db.name));
+    const machineAfter = machineCpuSeconds();
     rows.push({
       scenario: s.name,
       requests: times.length,
@@ -122,6 +175,10 @@ await runBench("ui-list", existsSync(join(ROOT, DIST_DIR, "BUILD_ID")) ? (QUICK 
       "p99 ms": round(percentile(times, 99)) ?? 0,
       errors: result.errors + result.timeouts + result.non2xx,
       bytes: html.length,
+      "server CPU ms/page": serverBefore === null || serverAfter === null ? null : round(((serverAfter - serverBefore) * 1000) / times.length, 1),
+      "postgres CPU ms/page": round((postgresSeconds * 1000) / times.length, 1),
+      "machine busy %": Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
+      load: loadavg().map((l) => l.toFixed(1)).join(" "),
     });
   }
   printTable(`P6 customer list over ${N.toLocaleString("en-US")} customers (next start, ${CONNECTIONS} concurrent users, ${DURATION_S} s each)`, rows);

@@ -1,7 +1,7 @@
 import type { ActionResult } from "../../lib/actions/action-result.ts";
 import type { MatchReport } from "../../lib/integration/match-based-coupling.ts";
 import type { RecordRecommendation } from "../../lib/integration/synchronize-now.ts";
-import type { CouplingDialogState, CouplingPermissions, DataverseCandidate, FieldComparisonRow, MatchCriteriaOptions, OperationOutcome, RowCoupling } from "./coupling-types.ts";
+import type { CouplingDialogState, CouplingPermissions, DataverseCandidate, FieldComparisonRow, MatchCriteriaOptions, OperationOutcome, SyncStatus } from "./coupling-types.ts";
 
 export type CouplingTableName = "CUSTOMER" | "CONTACT";
 
@@ -32,7 +32,8 @@ export function bindCouplingTable(set: CouplingActionSet, table: CouplingTableNa
 
 /** What a list needs for its coupling column and selection actions (the visible page's couplings only). */
 export type ListCoupling = {
-  couplings: Record<string, RowCoupling>;
+  /** The status of each coupled record on the page, by ERP id; a record without an entry is not coupled. */
+  statuses: Record<string, SyncStatus>;
   permissions: CouplingPermissions;
   mappingDirection: string | null;
   actions: CouplingActionSet;

@@ -56,9 +56,6 @@ export type MatchCriteriaOptions = {
   canSaveCriteria: boolean;
 };
 
-/** One row's coupling as a list shows it. */
-export type RowCoupling = { status: SyncStatus; dataverseId: string | null };
-
 /** The card's Dataverse panel. */
 export type CardCoupling = {
   status: SyncStatus;

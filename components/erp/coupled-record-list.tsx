@@ -16,6 +16,8 @@ import type { ServerTableFeatures } from "../server-table-features.ts";
 
 type RecordRow = { id: string; no: string; name: string };
 
+const NO_PLACEHOLDER = "\u0000";
+
 export function CoupledRecordList<Row extends RecordRow>(props: {
   table: CouplingTableName;
   /** The cards' path: a row's No. links to `${basePath}/${no}`. */
@@ -45,6 +47,13 @@ export function CoupledRecordList<Row extends RecordRow>(props: {
       return next;
     });
 
+  // The row boxes' labels come from one formatted message with a placeholder for the No.: use-intl merges its formats
+  // and serializes a cache key on every call with values, which for a page of rows cost more than rendering them.
+  const selectLabel = useMemo(() => {
+    const template = t("records.selectRecord", { no: NO_PLACEHOLDER });
+    return (no: string) => template.replace(NO_PLACEHOLDER, () => no);
+  }, [t]);
+
   const columns = useMemo(() => {
     const column = createColumnHelper<ServerTableFeatures, Row>();
     return [
@@ -61,7 +70,7 @@ export function CoupledRecordList<Row extends RecordRow>(props: {
                 type="checkbox"
                 checked={selected.has(id)}
                 onChange={(e) => toggle(id, e.target.checked)}
-                aria-label={t("records.selectRecord", { no: info.getValue() })}
+                aria-label={selectLabel(info.getValue())}
               />
               {link}
             </span>
@@ -74,13 +83,13 @@ export function CoupledRecordList<Row extends RecordRow>(props: {
             column.display({
               id: "coupledToDataverse",
               header: t("integration.coupledToDataverse"),
-              cell: (info) => <SyncStatusBadge status={coupling.couplings[info.row.original.id]?.status ?? "notCoupled"} />,
+              cell: (info) => <SyncStatusBadge status={coupling.statuses[info.row.original.id] ?? "notCoupled"} />,
             }),
           ]
         : []),
       ...props.columns,
     ];
-  }, [t, basePath, coupling, canSelect, selected, props.columns]);
+  }, [t, basePath, coupling, canSelect, selected, selectLabel, props.columns]);
 
   const filterFields: FilterField[] = useMemo(
     () => [{ id: "no", label: t("fields.no") }, { id: "name", label: t("fields.name") }, ...props.filterFields],

@@ -115,13 +115,13 @@ describe("migrations on the WebAssembly schema engine", () => {
   });
 
   it("reports drift when the database was changed outside the migrations", async () => {
-    await query(url, `DROP INDEX "Customer_city_idx"`);
+    await query(url, `DROP INDEX "Customer_city_no_idx"`);
     try {
       const drift = await checkDrift(url);
       expect(drift.hasDrift).toBe(true);
       expect(drift.summary).toContain("Customer");
     } finally {
-      await query(url, `CREATE INDEX "Customer_city_idx" ON "Customer"("city")`);
+      await query(url, `CREATE INDEX "Customer_city_no_idx" ON "Customer"("city", "no")`);
     }
     expect((await checkDrift(url)).hasDrift).toBe(false);
   });

@@ -7,13 +7,13 @@ import { dataverseName, erpDelegate, fetchDataverseRecord } from "../../../lib/i
 import { localizeEngineMessage } from "../../../lib/integration/engine-messages.ts";
 import { jobSummaries, recordLogOf } from "../../../lib/integration/job-queries.ts";
 import type { ListCoupling } from "../../../components/coupling/coupling-action-props.ts";
-import type { CardCoupling, CouplingPermissions, RecordLogEntry, RowCoupling } from "../../../components/coupling/coupling-types.ts";
+import type { CardCoupling, CouplingPermissions, RecordLogEntry, SyncStatus } from "../../../components/coupling/coupling-types.ts";
 import { syncStatusOf } from "../../../components/coupling/sync-status.ts";
 import { couplingActionSet } from "./coupling-action-set.ts";
 import type { CouplingTable } from "./coupling-operations.ts";
 
-// What the lists and cards show about couplings. Lists load the couplings of the visible page only (two indexed
-// queries by id), so paging stays as fast as without them.
+// What the lists and cards show about couplings. Lists load the couplings of the visible page only (indexed queries
+// by id), so paging stays as fast as without them.
 
 export function couplingPermissions(user: SessionUser): CouplingPermissions {
   return {
@@ -23,32 +23,29 @@ export function couplingPermissions(user: SessionUser): CouplingPermissions {
   };
 }
 
-export async function rowCouplings(table: CouplingTable, ids: readonly string[]): Promise<Record<string, RowCoupling>> {
+/**
+ * The synchronization status of the visible page's coupled records, by ERP id; a record without an entry is not
+ * coupled. Only the coupled records' row versions are read (a page of records nobody coupled costs one query).
+ */
+export async function rowStatuses(table: CouplingTable, ids: readonly string[]): Promise<Record<string, SyncStatus>> {
   if (ids.length === 0) return {};
   const db = getDb();
-  const [couplings, versions] = await Promise.all([
-    db.coupling.findMany({
-      where: { erpTable: table, erpId: { in: [...ids] } },
-      select: { erpId: true, dataverseId: true, isSkipped: true, errorClass: true, conflict: true, lastToResult: true, lastFromResult: true, lastSyncedErpVersion: true },
-    }),
-    erpDelegate(db, table).findMany({ where: { id: { in: [...ids] } }, select: { id: true, rowVersion: true } }),
-  ]);
+  const couplings = await db.coupling.findMany({
+    where: { erpTable: table, erpId: { in: [...ids] } },
+    select: { erpId: true, isSkipped: true, errorClass: true, conflict: true, lastToResult: true, lastFromResult: true, lastSyncedErpVersion: true },
+  });
+  if (couplings.length === 0) return {};
+  const versions = await erpDelegate(db, table).findMany({ where: { id: { in: couplings.map((c) => c.erpId) } }, select: { id: true, rowVersion: true } });
   const versionOf = new Map(versions.map((v) => [v.id, v.rowVersion]));
-  const couplingOf = new Map(couplings.map((c) => [c.erpId, c]));
-  return Object.fromEntries(
-    ids.map((id) => {
-      const coupling = couplingOf.get(id);
-      return [id, { status: syncStatusOf(coupling, versionOf.get(id)), dataverseId: coupling?.dataverseId ?? null }];
-    }),
-  );
+  return Object.fromEntries(couplings.map((c) => [c.erpId, syncStatusOf(c, versionOf.get(c.erpId))]));
 }
 
 /** What a list gets for its coupling column and selection actions; nothing for a role that may not see couplings. */
 export async function listCoupling(user: SessionUser, table: CouplingTable, ids: readonly string[]): Promise<ListCoupling | undefined> {
   const permissions = couplingPermissions(user);
   if (!permissions.canRead) return undefined;
-  const [couplings, mappingDirection] = await Promise.all([rowCouplings(table, ids), mappingDirectionOf(table)]);
-  return { couplings, permissions, mappingDirection, actions: couplingActionSet };
+  const [statuses, mappingDirection] = await Promise.all([rowStatuses(table, ids), mappingDirectionOf(table)]);
+  return { statuses, permissions, mappingDirection, actions: couplingActionSet };
 }
 
 /** The record's page in Dataverse: the emulator's HTML view, or the model-driven app's record form. */
