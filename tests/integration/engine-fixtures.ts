@@ -1,9 +1,17 @@
+import { randomUUID } from "node:crypto";
+import pino from "pino";
+import { inject } from "vitest";
 import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
+import type { DataverseLimits } from "../../lib/dataverse/dataverse-config.ts";
 import type { Db } from "../../lib/db/db-client.ts";
 import type { DeletionConflictResolution, UpdateConflictResolution } from "../../lib/db/generated/enums.ts";
 import { currentWatermark } from "../../lib/erp/change-capture.ts";
+import { encryptSecret, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "../../lib/integration/dataverse-connection.ts";
 import { ensureDefaultMappings } from "../../lib/integration/mapping-setup.ts";
 import { runSync, type RunRequest } from "../../lib/integration/sync-run.ts";
+import { startSyncTriggers, type SyncTriggerOptions } from "../../lib/integration/sync-triggers.ts";
+import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
+import { startWorkerRuntime } from "../../workers/worker-runtime.ts";
 import { startEmulator, type RunningEmulator } from "../../emulator/emulator-server.ts";
 import { testDb } from "../support/test-db.ts";
 
@@ -22,14 +30,14 @@ export async function startEngineEnv(): Promise<EngineEnv> {
   return { db, emulator, client };
 }
 
-export function newClient(emulator: RunningEmulator): DataverseClient {
+export function newClient(emulator: RunningEmulator, limits: Partial<DataverseLimits> = {}): DataverseClient {
   return new DataverseClient({
     baseUrl: emulator.url,
     tenantId: "emulator",
     clientId: "emulator",
     clientSecret: "emulator-secret",
     authorityHost: emulator.url,
-    limits: { backoffBaseMs: 20, backoffMaxMs: 200 },
+    limits: { backoffBaseMs: 20, backoffMaxMs: 200, ...limits },
   });
 }
 
@@ -93,4 +101,47 @@ let counter = 0;
 export function uniqueNo(prefix: string): string {
   counter += 1;
   return `${prefix}${Date.now().toString(36).slice(-5).toUpperCase()}${counter}`.slice(0, 20);
+}
+
+/** The engine set-up with CUSTOMER one-way for a test file; restoreCustomerMapping puts the default back. */
+export async function startOneWayCustomerEnv(direction: "TO_INTEGRATION_TABLE" | "FROM_INTEGRATION_TABLE"): Promise<EngineEnv> {
+  const env = await startEngineEnv();
+  await env.db.integrationTableMapping.update({ where: { name: "CUSTOMER" }, data: { direction } });
+  return env;
+}
+
+export async function restoreCustomerMapping(env: EngineEnv | undefined): Promise<void> {
+  if (!env) return;
+  await env.db.integrationTableMapping.update({
+    where: { name: "CUSTOMER" },
+    data: { direction: "BIDIRECTIONAL", syncOnlyCoupledRecords: true, deletionConflictResolution: "NONE" },
+  });
+  await env.emulator.close();
+}
+
+/**
+ * A real worker and the real triggers with only CUSTOMER enabled (a poll would start runs of every enabled mapping),
+ * on an enabled connection to the test's emulator. stop() undoes all of it.
+ */
+export async function startCustomerTriggers(env: EngineEnv, triggers: Pick<SyncTriggerOptions, "erpPollMs" | "dataversePollMs">) {
+  const { db } = env;
+  const logger = pino({ level: "silent" });
+  const others = await db.integrationTableMapping.findMany({ where: { name: { not: "CUSTOMER" }, isEnabled: true }, select: { id: true } });
+  await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: false } });
+  await db.dataverseConnection.deleteMany({});
+  const connection = await db.dataverseConnection.create({
+    data: { environmentUrl: env.emulator.url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecretEnc: encryptSecret(EMULATOR_CLIENT_SECRET), isEnabled: true, isEmulator: true },
+  });
+  const queue = createQueueConnection({ databaseUrl: inject("databaseUrl"), namespace: `bq_cust_${randomUUID().slice(0, 8)}`, logger });
+  const runtime = await startWorkerRuntime({ queue, db, log: logger, queues: ["sync-run"], heartbeatIntervalMs: 60_000 });
+  const running = await startSyncTriggers({ db, queue, log: logger, ...triggers, scheduleSyncMs: 0 });
+  return {
+    async stop() {
+      await running.stop();
+      await runtime.stop(10_000);
+      await queue.close();
+      await db.dataverseConnection.deleteMany({ where: { id: connection.id } });
+      await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: true } });
+    },
+  };
 }

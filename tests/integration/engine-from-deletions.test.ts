@@ -1,13 +1,8 @@
-import { randomUUID } from "node:crypto";
-import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DeletionConflictResolution } from "../../lib/db/generated/enums.ts";
-import { encryptSecret, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "../../lib/integration/dataverse-connection.ts";
 import { patchMapping } from "../../lib/integration/mapping-edit-service.ts";
-import { latestErpChange, latestErpDeletion, startSyncTriggers } from "../../lib/integration/sync-triggers.ts";
-import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
-import { startWorkerRuntime } from "../../workers/worker-runtime.ts";
-import { emulatorRequests, resetEmulatorStats, resetEngineState, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
+import { latestErpChange, latestErpDeletion } from "../../lib/integration/sync-triggers.ts";
+import { emulatorRequests, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
 // The mirror of engine-to-deletions: a From-only mapping (Dataverse → ERP) whose ERP record is deleted while the
 // Dataverse record stays unchanged. The next scheduled run reads the deletion from ERP change capture and applies the
@@ -17,17 +12,10 @@ import { emulatorRequests, resetEmulatorStats, resetEngineState, run, setPolicy,
 let env: EngineEnv;
 
 beforeAll(async () => {
-  env = await startEngineEnv();
-  await env.db.integrationTableMapping.update({ where: { name: "CUSTOMER" }, data: { direction: "FROM_INTEGRATION_TABLE" } });
+  env = await startOneWayCustomerEnv("FROM_INTEGRATION_TABLE");
 });
 
-afterAll(async () => {
-  await env.db.integrationTableMapping.update({
-    where: { name: "CUSTOMER" },
-    data: { direction: "BIDIRECTIONAL", syncOnlyCoupledRecords: true, deletionConflictResolution: "NONE" },
-  });
-  await env?.emulator.close();
-});
+afterAll(() => restoreCustomerMapping(env));
 
 beforeEach(async () => {
   // Each case on its own: a failure left by the previous case would be retried once the policy is edited.
@@ -134,21 +122,11 @@ describe("From-only mapping: an ERP deletion is handled when it arrives", () => 
     const { db } = env;
     await setPolicy(db, "CUSTOMER", { deletionConflictResolution: "REMOVE_COUPLING" });
     const { customer, coupling } = await coupledAccount(`From Deleted Polled ${uniqueNo("")}`);
-    const logger = pino({ level: "silent" });
-    // Only CUSTOMER takes part: the poll would start runs of other mappings.
-    const others = await db.integrationTableMapping.findMany({ where: { name: { not: "CUSTOMER" }, isEnabled: true }, select: { id: true } });
-    await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: false } });
-    await db.dataverseConnection.deleteMany({});
-    const connection = await db.dataverseConnection.create({
-      data: { environmentUrl: env.emulator.url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecretEnc: encryptSecret(EMULATOR_CLIENT_SECRET), isEnabled: true, isEmulator: true },
-    });
     await db.customer.delete({ where: { id: customer.id } });
     // The poll triggers once per tombstone: the run it starts must be able to read it.
     await waitForChangeCapture(db);
-    const queue = createQueueConnection({ databaseUrl: inject("databaseUrl"), namespace: `bq_fromdel_${randomUUID().slice(0, 8)}`, logger });
-    const runtime = await startWorkerRuntime({ queue, db, log: logger, queues: ["sync-run"], heartbeatIntervalMs: 60_000 });
     // The Dataverse poll is off: only the ERP change poll can start the run.
-    const triggers = await startSyncTriggers({ db, queue, log: logger, erpPollMs: 200, dataversePollMs: 0, scheduleSyncMs: 0 });
+    const live = await startCustomerTriggers(env, { erpPollMs: 200, dataversePollMs: 0 });
     try {
       const deadline = Date.now() + 60_000;
       let job = null;
@@ -159,11 +137,7 @@ describe("From-only mapping: an ERP deletion is handled when it arrives", () => 
       expect(job).toMatchObject({ trigger: "ERP_CHANGE", direction: "FROM_INTEGRATION_TABLE", status: "SUCCEEDED" });
       expect(await db.coupling.findUnique({ where: { id: coupling.id } })).toBeNull();
     } finally {
-      await triggers.stop();
-      await runtime.stop(10_000);
-      await queue.close();
-      await db.dataverseConnection.deleteMany({ where: { id: connection.id } });
-      await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: true } });
+      await live.stop();
     }
   });
 

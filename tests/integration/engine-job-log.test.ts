@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
+import type { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
 import { QUIET_JOB_RETENTION_MS } from "../../lib/integration/job-recorder.ts";
 import { runSync, type RunResult } from "../../lib/integration/sync-run.ts";
 import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
@@ -39,14 +39,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined>
 
 /** Small pages and batches, so that every run makes a good number of requests that interleave with the other's. */
 function pagingClient(emulator: RunningEmulator): DataverseClient {
-  return new DataverseClient({
-    baseUrl: emulator.url,
-    tenantId: "emulator",
-    clientId: "emulator",
-    clientSecret: "emulator-secret",
-    authorityHost: emulator.url,
-    limits: { backoffBaseMs: 20, backoffMaxMs: 200, maxPageSize: 3, maxOperationsPerBatch: 4, batchConcurrency: 1 },
-  });
+  return newClient(emulator, { maxPageSize: 3, maxOperationsPerBatch: 4, batchConcurrency: 1 });
 }
 
 type Work = "CUSTOMER" | "CONTACT";

@@ -1,13 +1,7 @@
-import { randomUUID } from "node:crypto";
-import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { encryptSecret, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "../../lib/integration/dataverse-connection.ts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { patchMapping } from "../../lib/integration/mapping-edit-service.ts";
-import { startSyncTriggers } from "../../lib/integration/sync-triggers.ts";
-import { createQueueConnection } from "../../lib/queue/queue-connection.ts";
-import { startWorkerRuntime } from "../../workers/worker-runtime.ts";
 import type { DeletionConflictResolution } from "../../lib/db/generated/enums.ts";
-import { mappingId, resetEmulatorStats, resetEngineState, emulatorRequests, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
+import { emulatorRequests, mappingId, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
 // A To-only mapping (ERP → Dataverse) whose Dataverse record is deleted while the ERP record stays unchanged: the
 // next scheduled run reads the deletion from the delta link and applies the mapping's deletion policy (§2d) at once,
@@ -16,17 +10,10 @@ import { mappingId, resetEmulatorStats, resetEngineState, emulatorRequests, run,
 let env: EngineEnv;
 
 beforeAll(async () => {
-  env = await startEngineEnv();
-  await env.db.integrationTableMapping.update({ where: { name: "CUSTOMER" }, data: { direction: "TO_INTEGRATION_TABLE" } });
+  env = await startOneWayCustomerEnv("TO_INTEGRATION_TABLE");
 });
 
-afterAll(async () => {
-  await env.db.integrationTableMapping.update({
-    where: { name: "CUSTOMER" },
-    data: { direction: "BIDIRECTIONAL", syncOnlyCoupledRecords: true, deletionConflictResolution: "NONE" },
-  });
-  await env?.emulator.close();
-});
+afterAll(() => restoreCustomerMapping(env));
 
 beforeEach(async () => {
   // Each case on its own: a failure left by the previous case would be retried once the policy is edited. The
@@ -117,17 +104,7 @@ describe("To-only mapping: a Dataverse deletion is handled when it arrives", () 
     const { db, client } = env;
     await setPolicy(db, "CUSTOMER", { deletionConflictResolution: "REMOVE_COUPLING" });
     const { coupling } = await coupledCustomer("To Deleted Polled");
-    const logger = pino({ level: "silent" });
-    // Only CUSTOMER takes part: the poll would start runs of every enabled mapping.
-    const others = await db.integrationTableMapping.findMany({ where: { name: { not: "CUSTOMER" }, isEnabled: true }, select: { id: true } });
-    await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: false } });
-    await db.dataverseConnection.deleteMany({});
-    const connection = await db.dataverseConnection.create({
-      data: { environmentUrl: env.emulator.url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecretEnc: encryptSecret(EMULATOR_CLIENT_SECRET), isEnabled: true, isEmulator: true },
-    });
-    const queue = createQueueConnection({ databaseUrl: inject("databaseUrl"), namespace: `bq_todel_${randomUUID().slice(0, 8)}`, logger });
-    const runtime = await startWorkerRuntime({ queue, db, log: logger, queues: ["sync-run"], heartbeatIntervalMs: 60_000 });
-    const triggers = await startSyncTriggers({ db, queue, log: logger, erpPollMs: 0, dataversePollMs: 200, scheduleSyncMs: 0 });
+    const live = await startCustomerTriggers(env, { erpPollMs: 0, dataversePollMs: 200 });
     try {
       await client.delete("accounts", coupling.dataverseId);
       const deadline = Date.now() + 30_000;
@@ -139,11 +116,7 @@ describe("To-only mapping: a Dataverse deletion is handled when it arrives", () 
       expect(job).toMatchObject({ trigger: "DATAVERSE_CHANGE", direction: "TO_INTEGRATION_TABLE", status: "SUCCEEDED" });
       expect(await db.coupling.findUnique({ where: { id: coupling.id } })).toBeNull();
     } finally {
-      await triggers.stop();
-      await runtime.stop(10_000);
-      await queue.close();
-      await db.dataverseConnection.deleteMany({ where: { id: connection.id } });
-      await db.integrationTableMapping.updateMany({ where: { id: { in: others.map((m) => m.id) } }, data: { isEnabled: true } });
+      await live.stop();
     }
   });
 
