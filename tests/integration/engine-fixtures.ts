@@ -145,3 +145,14 @@ export async function startCustomerTriggers(env: EngineEnv, triggers: Pick<SyncT
     },
   };
 }
+
+/** The finished job of a mapping that uncoupled a record (a deletion handled under Remove Coupling). */
+export async function waitForUncouplingJob(db: Db, mappingId: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await db.syncJob.findFirst({ where: { mappingId, uncoupled: 1, finishedAt: { not: null } } });
+    if (job) return job;
+    if (Date.now() > deadline) throw new Error(`the deletion was not handled within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DeletionConflictResolution } from "../../lib/db/generated/enums.ts";
 import { patchMapping } from "../../lib/integration/mapping-edit-service.ts";
 import { latestErpChange, latestErpDeletion } from "../../lib/integration/sync-triggers.ts";
-import { emulatorRequests, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
+import { emulatorRequests, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, waitForUncouplingJob, type EngineEnv } from "./engine-fixtures.ts";
 
 // The mirror of engine-to-deletions: a From-only mapping (Dataverse → ERP) whose ERP record is deleted while the
 // Dataverse record stays unchanged. The next scheduled run reads the deletion from ERP change capture and applies the
@@ -128,12 +128,7 @@ describe("From-only mapping: an ERP deletion is handled when it arrives", () => 
     // The Dataverse poll is off: only the ERP change poll can start the run.
     const live = await startCustomerTriggers(env, { erpPollMs: 200, dataversePollMs: 0 });
     try {
-      const deadline = Date.now() + 60_000;
-      let job = null;
-      while (!(job = await db.syncJob.findFirst({ where: { mappingId: coupling.mappingId, uncoupled: 1, finishedAt: { not: null } } }))) {
-        if (Date.now() > deadline) throw new Error("the deletion was not handled within 60 s");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const job = await waitForUncouplingJob(db, coupling.mappingId, 60_000);
       expect(job).toMatchObject({ trigger: "ERP_CHANGE", direction: "FROM_INTEGRATION_TABLE", status: "SUCCEEDED" });
       expect(await db.coupling.findUnique({ where: { id: coupling.id } })).toBeNull();
     } finally {

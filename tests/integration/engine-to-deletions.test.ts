@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { patchMapping } from "../../lib/integration/mapping-edit-service.ts";
 import type { DeletionConflictResolution } from "../../lib/db/generated/enums.ts";
-import { emulatorRequests, mappingId, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
+import { emulatorRequests, mappingId, resetEmulatorStats, resetEngineState, restoreCustomerMapping, run, setPolicy, startCustomerTriggers, startOneWayCustomerEnv, uniqueNo, waitForChangeCapture, waitForUncouplingJob, type EngineEnv } from "./engine-fixtures.ts";
 
 // A To-only mapping (ERP → Dataverse) whose Dataverse record is deleted while the ERP record stays unchanged: the
 // next scheduled run reads the deletion from the delta link and applies the mapping's deletion policy (§2d) at once,
@@ -107,12 +107,7 @@ describe("To-only mapping: a Dataverse deletion is handled when it arrives", () 
     const live = await startCustomerTriggers(env, { erpPollMs: 0, dataversePollMs: 200 });
     try {
       await client.delete("accounts", coupling.dataverseId);
-      const deadline = Date.now() + 30_000;
-      let job = null;
-      while (!(job = await db.syncJob.findFirst({ where: { mappingId: coupling.mappingId, uncoupled: 1, finishedAt: { not: null } } }))) {
-        if (Date.now() > deadline) throw new Error("the deletion was not handled within 30 s");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const job = await waitForUncouplingJob(db, coupling.mappingId, 30_000);
       expect(job).toMatchObject({ trigger: "DATAVERSE_CHANGE", direction: "TO_INTEGRATION_TABLE", status: "SUCCEEDED" });
       expect(await db.coupling.findUnique({ where: { id: coupling.id } })).toBeNull();
     } finally {
