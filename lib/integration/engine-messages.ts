@@ -21,6 +21,22 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const ENGINE_EN: Record<string, string> = CATALOGS.en.serverMessages.engine;
+
+// A run's summary ("3 inserted, 1 failed.") is a list of counters: its `counts` parameter matches only such a list, so
+// the summary's short wording claims no other message (the longer wording with the pending note names it `summary`).
+// A `count` is a number, so a counter's wording ("{count} failed") claims neither a longer sentence nor a detail such
+// as "Authentication failed".
+const COUNTER_PART = Object.entries(ENGINE_EN)
+  .filter(([key]) => key.startsWith("runCount") || key === "runNothingChanged")
+  .map(([, english]) => escapeRegExp(english).replace("\\{count\\}", "\\d+"))
+  .join("|");
+const PARAM_PATTERNS: Record<string, string> = { count: "\\d[\\d,.]*", counts: `(?:${COUNTER_PART})(?:, (?:${COUNTER_PART}))*` };
+
+function paramPattern(name: string): string {
+  return PARAM_PATTERNS[name] ?? (SENTENCE_PARAMS.has(name) ? "[\\s\\S]+?" : "(?:(?!\\. |; )[\\s\\S])+?");
+}
+
 function compile(key: string, english: string): Template {
   const names: string[] = [];
   let source = "";
@@ -28,7 +44,7 @@ function compile(key: string, english: string): Template {
   for (const [index, part] of english.split(/\{(\w+)\}/).entries()) {
     if (index % 2 === 1) {
       names.push(part);
-      source += `(?<${part}>${SENTENCE_PARAMS.has(part) ? "[\\s\\S]+?" : "(?:(?!\\. |; )[\\s\\S])+?"})`;
+      source += `(?<${part}>${paramPattern(part)})`;
     } else {
       source += escapeRegExp(part);
       literalLength += part.length;
@@ -38,12 +54,16 @@ function compile(key: string, english: string): Template {
 }
 
 // Most specific wording first, so a short fragment never claims a whole sentence.
-const TEMPLATES: Template[] = Object.entries(CATALOGS.en.serverMessages.engine)
+const TEMPLATES: Template[] = Object.entries(ENGINE_EN)
   .map(([key, english]) => compile(key, english))
   .sort((a, b) => b.literalLength - a.literalLength);
 
-/** Parameters that hold several fragments joined by "; ". */
-const LIST_PARAMS = new Set(["reasons"]);
+/** Parameters that hold several fragments, and what joins them. */
+const LIST_PARAMS = new Map([
+  ["reasons", "; "],
+  ["counts", ", "],
+  ["summary", ", "],
+]);
 
 // Parameters that name records: an ERP record ("customer C00010"), a Dataverse record ("Dataverse account 'Contoso'")
 // or an ERP table ("customer", also `table2`…) or Dataverse table ("account", `dvNoun`, `dvNoun2`…). A `record` may be
@@ -103,8 +123,9 @@ function localizeFragment(locale: Locale, english: string, depth: number): strin
     const params: Record<string, MessageParam> = {};
     for (const name of template.names) {
       const value = match.groups?.[name] ?? "";
-      params[name] = LIST_PARAMS.has(name)
-        ? value.split("; ").map((part) => localizeFragment(locale, part, depth + 1)).join("; ")
+      const separator = LIST_PARAMS.get(name);
+      params[name] = separator
+        ? value.split(separator).map((part) => localizeFragment(locale, part, depth + 1)).join(separator)
         : (recordParam(name, value) ?? localizeFragment(locale, value, depth + 1));
     }
     return renderText(locale, { key: template.key, params });

@@ -16,6 +16,7 @@ import {
   type DataverseAttribute,
   type ErpFieldDef,
 } from "./field-catalog.ts";
+import { fieldLabel, fieldText, quotingFieldText, serverMessage } from "../actions/server-message.ts";
 import { dataverseFilterFields, erpFilterFields, tableFilterSchema, type TableFilter } from "./table-filter.ts";
 
 // The shape of a table mapping and its field mappings as plain data (what default-mappings.ts seeds and what the
@@ -97,32 +98,37 @@ export type TableMappingSettings = {
 
 export type TableMappingDef = TableMappingSettings & { fieldMappings: FieldMappingDef[] };
 
-const strictError = (issue: { code?: string; keys?: string[] }) =>
-  issue.code === "unrecognized_keys" ? `Unknown key${(issue.keys ?? []).length > 1 ? "s" : ""}: ${(issue.keys ?? []).join(", ")}.` : undefined;
+// Field messages are made with fieldText (or quotingFieldText when they quote what was typed), so the mapping editor
+// shows them in the reader's language while the API keeps the English text.
+const strictError = (issue: { code?: string; keys?: string[] }) => {
+  if (issue.code !== "unrecognized_keys") return undefined;
+  const keys = (issue.keys ?? []).join(", ");
+  return (issue.keys ?? []).length > 1 ? quotingFieldText("mappings.unknownKeys", { keys }) : quotingFieldText("filters.unknownKey", { keys });
+};
 
-const textStepSchema = z.enum(TEXT_STEPS, { error: `A text transformation is one of ${TEXT_STEPS.join(", ")}.` });
+const textStepSchema = z.enum(TEXT_STEPS, { error: fieldText("mappings.textStep", { steps: TEXT_STEPS.join(", ") }) });
 
 export const transformationSchema = z
   .strictObject(
     {
-      toDataverse: z.array(textStepSchema).max(5, "At most 5 steps.").optional(),
-      toErp: z.array(textStepSchema).max(5, "At most 5 steps.").optional(),
+      toDataverse: z.array(textStepSchema).max(5, fieldText("mappings.maxSteps", { max: 5 })).optional(),
+      toErp: z.array(textStepSchema).max(5, fieldText("mappings.maxSteps", { max: 5 })).optional(),
       valueMap: z
         .array(
           z.strictObject({
-            erp: z.string({ error: "Enter the ERP value." }).trim().min(1, "Enter the ERP value.").max(100, "At most 100 characters."),
-            dataverse: z.union([z.string().trim().min(1, "Enter the Dataverse value."), z.number(), z.boolean()], {
-              error: "Enter the Dataverse value (text, a number or true/false).",
+            erp: z.string({ error: fieldText("mappings.enterErpValue") }).trim().min(1, fieldText("mappings.enterErpValue")).max(100, fieldText("fields.atMostCharacters", { max: 100 })),
+            dataverse: z.union([z.string().trim().min(1, fieldText("mappings.enterDataverseValue")), z.number(), z.boolean()], {
+              error: fieldText("mappings.dataverseValueType"),
             }),
           }),
         )
-        .min(1, "A value map needs at least one entry.")
-        .max(500, "A value map can have at most 500 entries.")
+        .min(1, fieldText("mappings.valueMapMin"))
+        .max(500, fieldText("mappings.valueMapMax", { max: 500 }))
         .optional(),
       lookup: z
         .strictObject({
-          mapping: z.string({ error: "Choose the table mapping to translate through." }).trim().min(1, "Choose the table mapping to translate through."),
-          erpKey: z.enum(LOOKUP_ERP_KEYS, { error: `The ERP key is one of ${LOOKUP_ERP_KEYS.join(", ")}.` }),
+          mapping: z.string({ error: fieldText("mappings.chooseLookupMapping") }).trim().min(1, fieldText("mappings.chooseLookupMapping")),
+          erpKey: z.enum(LOOKUP_ERP_KEYS, { error: fieldText("mappings.erpKeyOneOf", { keys: LOOKUP_ERP_KEYS.join(", ") }) }),
         })
         .optional(),
     },
@@ -130,7 +136,7 @@ export const transformationSchema = z
   )
   .superRefine((t, ctx) => {
     if (t.lookup && (t.valueMap || t.toDataverse?.length || t.toErp?.length)) {
-      ctx.addIssue({ code: "custom", path: ["lookup"], message: "A lookup translates through couplings; it cannot be combined with a value map or text steps." });
+      ctx.addIssue({ code: "custom", path: ["lookup"], message: fieldText("mappings.lookupCombined") });
     }
     if (!t.valueMap) return;
     const seenErp = new Map<string, number>();
@@ -139,12 +145,12 @@ export const transformationSchema = z
       // One-to-one, so the From direction can translate back without guessing.
       const erpKey = entry.erp.toUpperCase();
       if (seenErp.has(erpKey)) {
-        ctx.addIssue({ code: "custom", path: ["valueMap", index, "erp"], message: `The ERP value "${entry.erp}" is already mapped in entry ${seenErp.get(erpKey)! + 1}.` });
+        ctx.addIssue({ code: "custom", path: ["valueMap", index, "erp"], message: quotingFieldText("mappings.erpValueMapped", { value: entry.erp, entry: String(seenErp.get(erpKey)! + 1) }) });
       }
       seenErp.set(erpKey, index);
       const dvKey = JSON.stringify(entry.dataverse);
       if (seenDataverse.has(dvKey)) {
-        ctx.addIssue({ code: "custom", path: ["valueMap", index, "dataverse"], message: `The Dataverse value ${dvKey} is already mapped in entry ${seenDataverse.get(dvKey)! + 1}.` });
+        ctx.addIssue({ code: "custom", path: ["valueMap", index, "dataverse"], message: quotingFieldText("mappings.dataverseValueMapped", { value: dvKey, entry: String(seenDataverse.get(dvKey)! + 1) }) });
       }
       seenDataverse.set(dvKey, index);
     });
@@ -158,22 +164,22 @@ export function parseTransformation(json: unknown): { ok: true; value: Transform
   return { ok: false, message: parsed.error.issues.map((i) => i.message).join(" ") };
 }
 
-const directionSchema = z.enum(SYNC_DIRECTIONS, { error: "Direction is Bidirectional, To Integration Table or From Integration Table." });
+const directionSchema = z.enum(SYNC_DIRECTIONS, { error: fieldText("mappings.directionOneOf") });
 
 export const fieldMappingShape = z.strictObject(
   {
-    id: z.uuid({ error: "The field mapping id is not valid." }).optional(),
-    erpField: z.string().trim().max(60, "At most 60 characters.").nullable().default(null).transform((v) => (v === "" ? null : v)),
+    id: z.uuid({ error: fieldText("mappings.fieldMappingId") }).optional(),
+    erpField: z.string().trim().max(60, fieldText("fields.atMostCharacters", { max: 60 })).nullable().default(null).transform((v) => (v === "" ? null : v)),
     dataverseAttribute: z
       .string()
       .trim()
       .toLowerCase()
-      .max(100, "At most 100 characters.")
+      .max(100, fieldText("fields.atMostCharacters", { max: 100 }))
       .nullable()
       .default(null)
       .transform((v) => (v === "" ? null : v)),
     direction: directionSchema,
-    constantValue: z.string().max(100, "A constant can be at most 100 characters.").nullable().default(null).transform((v) => (v === "" ? null : v)),
+    constantValue: z.string().max(100, fieldText("mappings.constantMax", { max: 100 })).nullable().default(null).transform((v) => (v === "" ? null : v)),
     transformation: transformationSchema.nullable().default(null),
     clearValueOnFailedSync: z.boolean().default(false),
     notNull: z.boolean().default(false),
@@ -181,10 +187,10 @@ export const fieldMappingShape = z.strictObject(
     useForMatchBasedCoupling: z.boolean().default(false),
     caseSensitiveMatching: z.boolean().default(false),
     matchPriority: z
-      .number({ error: "Match priority must be a whole number, 0 or more." })
-      .int("Match priority must be a whole number, 0 or more.")
-      .min(0, "Match priority must be 0 or more.")
-      .max(1000, "Match priority can be at most 1000.")
+      .number({ error: fieldText("mappings.matchPriorityWhole") })
+      .int(fieldText("mappings.matchPriorityWhole"))
+      .min(0, fieldText("mappings.matchPriorityMin"))
+      .max(1000, fieldText("mappings.matchPriorityMax", { max: 1000 }))
       .default(0),
     isUserDefined: z.boolean().default(true),
     sortOrder: z.number().int().min(0).default(0),
@@ -197,35 +203,35 @@ export type FieldMappingInput = z.input<typeof fieldMappingShape>;
 export const tableMappingShape = z.strictObject(
   {
     name: z
-      .string({ error: "Enter a name." })
+      .string({ error: fieldText("mappings.enterName") })
       .trim()
       .toUpperCase()
-      .min(1, "Enter a name.")
-      .max(20, "A name can be at most 20 characters.")
-      .regex(/^[A-Z0-9][A-Z0-9 _-]*$/, 'A name can contain only letters, digits, spaces, "-" and "_".'),
-    erpTable: z.enum(ERP_TABLES, { error: `The ERP table is one of ${ERP_TABLES.join(", ")}.` }),
-    dataverseEntity: z.string({ error: "Choose a Dataverse table." }).trim().toLowerCase().min(1, "Choose a Dataverse table.").max(100),
+      .min(1, fieldText("mappings.enterName"))
+      .max(20, fieldText("mappings.nameMax", { max: 20 }))
+      .regex(/^[A-Z0-9][A-Z0-9 _-]*$/, fieldText("mappings.nameCharacters")),
+    erpTable: z.enum(ERP_TABLES, { error: fieldText("mappings.erpTableOneOf", { tables: ERP_TABLES.join(", ") }) }),
+    dataverseEntity: z.string({ error: fieldText("mappings.chooseDataverseTable") }).trim().toLowerCase().min(1, fieldText("mappings.chooseDataverseTable")).max(100),
     direction: directionSchema,
     tableFilter: z.unknown().default([]),
     integrationTableFilter: z.unknown().default([]),
     syncOnlyCoupledRecords: z.boolean().default(true),
     updateConflictResolution: z.enum(UPDATE_CONFLICT_RESOLUTIONS, {
-      error: "Update-conflict resolution is None, Send Update to Integration or Get Update from Integration.",
+      error: fieldText("mappings.updateConflictOneOf"),
     }).default("NONE"),
     deletionConflictResolution: z.enum(DELETION_CONFLICT_RESOLUTIONS, {
-      error: "Deletion-conflict resolution is None, Restore Records or Remove Coupling.",
+      error: fieldText("mappings.deletionConflictOneOf"),
     }).default("NONE"),
-    dependencies: z.array(z.string().trim().toUpperCase().min(1)).max(20, "At most 20 dependencies.").default([]),
+    dependencies: z.array(z.string().trim().toUpperCase().min(1)).max(20, fieldText("mappings.maxDependencies", { max: 20 })).default([]),
     syncAfterMatchBasedCoupling: z.boolean().default(false),
     createNewIfNoMatch: z.boolean().default(false),
     isEnabled: z.boolean().default(true),
     scheduleSeconds: z
-      .number({ error: "The schedule is a number of seconds." })
-      .int("The schedule is a whole number of seconds.")
-      .min(SCHEDULE_MIN_SECONDS, `The schedule must be at least ${SCHEDULE_MIN_SECONDS} seconds.`)
-      .max(SCHEDULE_MAX_SECONDS, `The schedule can be at most ${SCHEDULE_MAX_SECONDS} seconds (one day).`)
+      .number({ error: fieldText("mappings.scheduleNumber") })
+      .int(fieldText("mappings.scheduleWhole"))
+      .min(SCHEDULE_MIN_SECONDS, fieldText("mappings.scheduleMin", { min: SCHEDULE_MIN_SECONDS }))
+      .max(SCHEDULE_MAX_SECONDS, fieldText("mappings.scheduleMax", { max: SCHEDULE_MAX_SECONDS }))
       .default(60),
-    fieldMappings: z.array(fieldMappingShape).max(200, "At most 200 field mappings.").default([]),
+    fieldMappings: z.array(fieldMappingShape).max(200, fieldText("mappings.maxFieldMappings", { max: 200 })).default([]),
   },
   { error: strictError },
 );
@@ -283,10 +289,10 @@ function validateTableMapping(input: ParsedTableMapping, context: MappingValidat
   const enabled = input.fieldMappings.filter((fm) => fm.isEnabled);
   // BC §1.1: the table's direction needs at least one enabled field mapping that carries data that way.
   if (allowsTo(input.direction) && !enabled.some((fm) => allowsTo(fm.direction))) {
-    issues.push({ path: ["direction"], message: "No enabled field mapping sends data to Dataverse. Enable one with direction To Integration Table or Bidirectional, or change the direction." });
+    issues.push({ path: ["direction"], message: fieldText("mappings.noneSendsTo") });
   }
   if (allowsFrom(input.direction) && !enabled.some((fm) => allowsFrom(fm.direction))) {
-    issues.push({ path: ["direction"], message: "No enabled field mapping gets data from Dataverse. Enable one with direction From Integration Table or Bidirectional, or change the direction." });
+    issues.push({ path: ["direction"], message: fieldText("mappings.noneGetsFrom") });
   }
 
   input.fieldMappings.forEach((fm, index) => {
@@ -305,8 +311,11 @@ function validateTableMapping(input: ParsedTableMapping, context: MappingValidat
     for (const target of targets) {
       const previous = writers.get(target);
       if (previous !== undefined) {
-        const what = target.startsWith("dv:") ? `the Dataverse column ${target.slice(3)}` : `the ERP field ${target.slice(4)}`;
-        issues.push({ path: ["fieldMappings", index, target.startsWith("dv:") ? "dataverseAttribute" : "erpField"], message: `Field mapping ${previous + 1} already writes ${what}. Disable one of them.` });
+        const toDataverse = target.startsWith("dv:");
+        const message = toDataverse
+          ? quotingFieldText("mappings.alreadyWritesColumn", { index: String(previous + 1), column: target.slice(3) })
+          : quotingFieldText("mappings.alreadyWritesField", { index: String(previous + 1), field: target.slice(4) });
+        issues.push({ path: ["fieldMappings", index, toDataverse ? "dataverseAttribute" : "erpField"], message });
       } else {
         writers.set(target, index);
       }
@@ -327,11 +336,11 @@ function validateDependencies(input: ParsedTableMapping, context: MappingValidat
   const seen = new Set<string>();
   input.dependencies.forEach((dependency, index) => {
     if (dependency === input.name) {
-      issues.push({ path: ["dependencies", index], message: "A mapping cannot depend on itself." });
+      issues.push({ path: ["dependencies", index], message: fieldText("mappings.dependsOnItself") });
     } else if (!names.has(dependency)) {
-      issues.push({ path: ["dependencies", index], message: `There is no table mapping named ${dependency}.` });
+      issues.push({ path: ["dependencies", index], message: quotingFieldText("mappings.noMappingNamed", { name: dependency }) });
     } else if (seen.has(dependency)) {
-      issues.push({ path: ["dependencies", index], message: `${dependency} is listed twice.` });
+      issues.push({ path: ["dependencies", index], message: quotingFieldText("mappings.listedTwice", { name: dependency }) });
     }
     seen.add(dependency);
   });
@@ -342,7 +351,7 @@ function validateDependencies(input: ParsedTableMapping, context: MappingValidat
   const cycle = findCycle(input.name, graph);
   if (cycle) {
     const index = input.dependencies.indexOf(cycle[1]);
-    issues.push({ path: ["dependencies", Math.max(index, 0)], message: `Dependencies form a cycle: ${cycle.join(" → ")}. Remove one of them.` });
+    issues.push({ path: ["dependencies", Math.max(index, 0)], message: quotingFieldText("mappings.dependencyCycle", { cycle: cycle.join(" → ") }) });
   }
   return issues;
 }
@@ -372,72 +381,72 @@ function validateFieldMapping(
   const checkAttributes = attributes.length > 0;
 
   if (!fm.erpField && !fm.dataverseAttribute) {
-    add("erpField", "Choose an ERP field, a Dataverse column, or both.");
+    add("erpField", fieldText("mappings.chooseFieldOrColumn"));
     return issues;
   }
 
   const erpField = fm.erpField ? erpFields.find((f) => f.name === fm.erpField) : undefined;
-  if (fm.erpField && !erpField) add("erpField", `The ERP table ${table.erpTable} has no field "${fm.erpField}".`);
+  if (fm.erpField && !erpField) add("erpField", quotingFieldText("mappings.erpTableNoField", { table: table.erpTable, field: fm.erpField }));
   const attribute = fm.dataverseAttribute && checkAttributes ? findDataverseAttribute(attributes, fm.dataverseAttribute) : undefined;
   if (fm.dataverseAttribute && checkAttributes && !attribute) {
-    add("dataverseAttribute", `The Dataverse table ${table.dataverseEntity} has no column "${fm.dataverseAttribute}".`);
+    add("dataverseAttribute", quotingFieldText("mappings.dataverseTableNoColumn", { table: table.dataverseEntity, column: fm.dataverseAttribute }));
   }
 
   // BC §1.2: a field number of 0 on one side makes a constant-only mapping that writes the other side.
   if (!fm.erpField || !fm.dataverseAttribute) {
     if (fm.constantValue === null) {
-      add("constantValue", fm.erpField ? "Enter the constant to write to the ERP field, or choose a Dataverse column." : "Enter the constant to write to the Dataverse column, or choose an ERP field.");
+      add("constantValue", fieldText(fm.erpField ? "mappings.enterConstantErp" : "mappings.enterConstantDataverse"));
     }
     if (!fm.erpField && fm.direction !== "TO_INTEGRATION_TABLE") {
-      add("direction", "A constant without an ERP field can only be written to Dataverse: use To Integration Table.");
+      add("direction", fieldText("mappings.constantToDataverseOnly"));
     }
     if (!fm.dataverseAttribute && fm.direction !== "FROM_INTEGRATION_TABLE") {
-      add("direction", "A constant without a Dataverse column can only be written to the ERP: use From Integration Table.");
+      add("direction", fieldText("mappings.constantToErpOnly"));
     }
-    if (fm.transformation?.lookup) add("transformation", "A constant cannot be translated through a lookup.");
-    if (fm.useForMatchBasedCoupling) add("useForMatchBasedCoupling", "A constant cannot be used for match-based coupling.");
+    if (fm.transformation?.lookup) add("transformation", fieldText("mappings.constantNoLookup"));
+    if (fm.useForMatchBasedCoupling) add("useForMatchBasedCoupling", fieldText("mappings.constantNoMatch"));
   } else if (fm.constantValue !== null) {
-    add("constantValue", "A constant replaces the source field: clear the constant, or clear the field it replaces.");
+    add("constantValue", fieldText("mappings.constantReplaces"));
   }
 
   if (fm.clearValueOnFailedSync && fm.notNull) {
-    add("clearValueOnFailedSync", "Clear Value on Failed Sync and Not Null cannot both be on: one clears the value, the other forbids clearing it.");
+    add("clearValueOnFailedSync", fieldText("mappings.clearAndNotNull"));
   }
   if (fm.clearValueOnFailedSync && !fm.transformation?.lookup) {
-    add("clearValueOnFailedSync", "Clear Value on Failed Sync applies only to lookups translated through another mapping's couplings.");
+    add("clearValueOnFailedSync", fieldText("mappings.clearOnlyLookups"));
   }
   if (fm.notNull && (!allowsTo(fm.direction) || (attribute && !isGuidType(attribute.type)))) {
-    add("notNull", "Not Null applies only to a GUID or lookup column written to Dataverse.");
+    add("notNull", fieldText("mappings.notNullOnlyGuid"));
   }
   if (fm.erpField && erpField?.isReadOnly && allowsFrom(fm.direction) && !fm.constantValue) {
-    add("direction", `The ERP field ${erpField.label} cannot be written by a synchronization; use To Integration Table.`);
+    add("direction", fieldText("mappings.erpFieldReadOnly", { label: fieldLabel(erpField.label) }));
   }
   if (attribute?.isReadOnly && allowsTo(fm.direction)) {
-    add("direction", `The Dataverse column ${attribute.logicalName} is read-only; use From Integration Table.`);
+    add("direction", fieldText("mappings.columnReadOnly", { column: attribute.logicalName }));
   }
 
   const lookup = fm.transformation?.lookup;
   if (lookup) {
     const related = context.mappings.find((m) => m.name === lookup.mapping) ?? (lookup.mapping === table.name ? table : undefined);
     if (!related) {
-      issues.push({ path: ["transformation", "lookup", "mapping"], message: `There is no table mapping named ${lookup.mapping}.` });
+      issues.push({ path: ["transformation", "lookup", "mapping"], message: quotingFieldText("mappings.noMappingNamed", { name: lookup.mapping }) });
     } else {
       const relatedFields = (context.erpFields ?? ((t: ErpTable) => ERP_FIELDS[t]))(related.erpTable);
       if (!relatedFields.some((f) => f.name === lookup.erpKey)) {
-        issues.push({ path: ["transformation", "lookup", "erpKey"], message: `The ERP table ${related.erpTable} has no field "${lookup.erpKey}".` });
+        issues.push({ path: ["transformation", "lookup", "erpKey"], message: quotingFieldText("mappings.erpTableNoField", { table: related.erpTable, field: lookup.erpKey }) });
       }
       if (attribute && attribute.targets && !attribute.targets.includes(related.dataverseEntity)) {
         issues.push({
           path: ["transformation", "lookup", "mapping"],
-          message: `${attribute.logicalName} points at ${attribute.targets.join(" or ")}, but ${related.name} couples ${related.dataverseEntity} records.`,
+          message: fieldText("mappings.lookupTargets", { column: attribute.logicalName, targets: attribute.targets.join(" or "), mapping: related.name, entity: related.dataverseEntity }),
         });
       }
     }
     if (attribute && !isLookupType(attribute.type)) {
-      add("dataverseAttribute", `${attribute.logicalName} is not a lookup column, so it cannot be translated through a mapping's couplings.`);
+      add("dataverseAttribute", fieldText("mappings.notLookupColumn", { column: attribute.logicalName }));
     }
   } else if (attribute && isLookupType(attribute.type) && fm.erpField) {
-    add("transformation", `${attribute.logicalName} is a lookup: choose the table mapping whose couplings translate it.`);
+    add("transformation", fieldText("mappings.isLookup", { column: attribute.logicalName }));
   }
 
   if (erpField && attribute && !lookup && !isLookupType(attribute.type)) {
@@ -447,7 +456,7 @@ function validateFieldMapping(
   if (attribute && fm.transformation?.valueMap && isOptionType(attribute.type)) {
     fm.transformation.valueMap.forEach((entry, index) => {
       if (typeof entry.dataverse !== "number" || !Number.isInteger(entry.dataverse)) {
-        issues.push({ path: ["transformation", "valueMap", index, "dataverse"], message: `${attribute.logicalName} is an option set: use the option's whole-number value.` });
+        issues.push({ path: ["transformation", "valueMap", index, "dataverse"], message: fieldText("mappings.optionWholeNumber", { column: attribute.logicalName }) });
       }
     });
   }
@@ -460,25 +469,25 @@ function validateFieldMapping(
 
 function typeProblem(erp: ErpFieldDef, attribute: DataverseAttribute, hasValueMap: boolean): string | null {
   const t = attribute.type;
-  const pair = `${erp.label} (${erp.type}) and ${attribute.logicalName} (${t})`;
+  const pair = serverMessage("mappings.typePair", { label: fieldLabel(erp.label), erpType: erp.type, column: attribute.logicalName, type: t });
   if (hasValueMap) {
     if (isOptionType(t) || t === "Boolean" || isTextType(t) || isNumericType(t)) return null;
-    return `${pair} cannot be related by a value map.`;
+    return fieldText("mappings.noValueMap", { pair });
   }
   switch (erp.type) {
     case "text":
     case "code":
-      return isTextType(t) ? null : `${pair} are not compatible${isOptionType(t) || t === "Boolean" ? ": add a value map" : ""}.`;
+      return isTextType(t) ? null : fieldText(isOptionType(t) || t === "Boolean" ? "mappings.notCompatibleAddValueMap" : "mappings.notCompatible", { pair });
     case "decimal":
-      return t === "Money" || t === "Decimal" || t === "Double" ? null : `${pair} are not compatible: the ERP field holds decimals.`;
+      return t === "Money" || t === "Decimal" || t === "Double" ? null : fieldText("mappings.notCompatibleDecimals", { pair });
     case "integer":
-      return isNumericType(t) ? null : `${pair} are not compatible: the ERP field holds whole numbers.`;
+      return isNumericType(t) ? null : fieldText("mappings.notCompatibleWholeNumbers", { pair });
     case "boolean":
-      return t === "Boolean" ? null : `${pair} are not compatible: the ERP field holds yes/no.`;
+      return t === "Boolean" ? null : fieldText("mappings.notCompatibleYesNo", { pair });
     case "uuid":
-      return t === "Uniqueidentifier" ? null : `${pair} are not compatible: the ERP field holds a record id.`;
+      return t === "Uniqueidentifier" ? null : fieldText("mappings.notCompatibleRecordId", { pair });
     case "enum":
-      return isTextType(t) ? null : `${pair} are not compatible: add a value map from ${erp.enumValues?.join(", ")}.`;
+      return isTextType(t) ? null : fieldText("mappings.notCompatibleValueMapFrom", { pair, values: erp.enumValues?.join(", ") ?? "" });
   }
 }
 
@@ -486,21 +495,21 @@ function constantProblem(constant: string, erp: ErpFieldDef | undefined, attribu
   if (attribute) {
     if (isNumericType(attribute.type) || isOptionType(attribute.type)) {
       const n = Number(constant.trim());
-      if (constant.trim() === "" || !Number.isFinite(n)) return `${attribute.logicalName} holds numbers: the constant must be a number.`;
-      if (isOptionType(attribute.type) && !Number.isInteger(n)) return `${attribute.logicalName} is an option set: use the option's whole-number value.`;
+      if (constant.trim() === "" || !Number.isFinite(n)) return fieldText("mappings.constantNumber", { name: attribute.logicalName });
+      if (isOptionType(attribute.type) && !Number.isInteger(n)) return fieldText("mappings.optionWholeNumber", { column: attribute.logicalName });
     }
-    if (attribute.type === "Boolean" && !/^(true|false)$/i.test(constant.trim())) return `${attribute.logicalName} is yes/no: the constant must be true or false.`;
+    if (attribute.type === "Boolean" && !/^(true|false)$/i.test(constant.trim())) return fieldText("mappings.constantYesNo", { column: attribute.logicalName });
     if (isGuidType(attribute.type) && !/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(constant.trim())) {
-      return `${attribute.logicalName} holds a record id: the constant must be a GUID.`;
+      return fieldText("mappings.constantGuid", { column: attribute.logicalName });
     }
     if (attribute.maxLength !== undefined && constant.length > attribute.maxLength) {
-      return `The constant is ${constant.length} characters long; ${attribute.logicalName} allows at most ${attribute.maxLength}.`;
+      return fieldText("mappings.constantTooLong", { length: constant.length, name: attribute.logicalName, max: attribute.maxLength });
     }
   }
   if (erp) {
-    if (erp.type === "enum" && !erp.enumValues?.includes(constant.trim().toUpperCase())) return `${erp.label} must be one of ${erp.enumValues?.join(", ")}.`;
-    if ((erp.type === "decimal" || erp.type === "integer") && !Number.isFinite(Number(constant.trim()))) return `${erp.label} holds numbers: the constant must be a number.`;
-    if (erp.maxLength !== undefined && constant.length > erp.maxLength) return `The constant is ${constant.length} characters long; ${erp.label} allows at most ${erp.maxLength}.`;
+    if (erp.type === "enum" && !erp.enumValues?.includes(constant.trim().toUpperCase())) return fieldText("filters.oneOf", { label: fieldLabel(erp.label), values: erp.enumValues?.join(", ") ?? "" });
+    if ((erp.type === "decimal" || erp.type === "integer") && !Number.isFinite(Number(constant.trim()))) return fieldText("mappings.constantNumber", { name: fieldLabel(erp.label) });
+    if (erp.maxLength !== undefined && constant.length > erp.maxLength) return fieldText("mappings.constantTooLong", { length: constant.length, name: fieldLabel(erp.label), max: erp.maxLength });
   }
   return null;
 }

@@ -265,6 +265,16 @@ describe("mapping editor filter messages in the user's language", () => {
     expect(await mappingState()).toEqual(before);
   });
 
+  it("refuses a direction no enabled field mapping carries in Italian, saving nothing", async () => {
+    const before = await mappingState();
+    const input = { name: "CUSTOMER", rowVersion: before.mapping.rowVersion, direction: "TO_INTEGRATION_TABLE", fieldMappings: [{ erpField: "name", dataverseAttribute: "name", direction: "FROM_INTEGRATION_TABLE" }] };
+    const italian = failed(await runAsUser(adminIn("it"), () => saveMappingAction(input)));
+    expect(italian.fieldErrors?.direction).toEqual([
+      "Nessun mapping campo abilitato invia dati a Dataverse. Abilitarne uno con direzione verso tabella di integrazione o bidirezionale, oppure modificare la direzione.",
+    ]);
+    expect(await mappingState()).toEqual(before);
+  });
+
   it("explains an unusable filter in Swedish and French while counting its matches, quoting what was typed", async () => {
     const before = await mappingState();
     const swedish = failed(

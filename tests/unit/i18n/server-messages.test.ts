@@ -29,7 +29,8 @@ const englishKeys = [...serverCatalog("en").keys()].sort();
 /** Sample values for a message's arguments: a count for plurals, a marker for anything else. */
 function sampleParams(english: string): Record<string, MessageParam> {
   const params: Record<string, MessageParam> = {};
-  for (const match of english.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?:\}|,\s*(plural))/g)) params[match[1]] = match[2] ? 2 : `«${match[1]}»`;
+  // A count is a number wherever the engine writes one (the wording's matcher expects digits there).
+  for (const match of english.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?:\}|,\s*(plural))/g)) params[match[1]] = match[2] || match[1] === "count" ? 2 : `«${match[1]}»`;
   return params;
 }
 
