@@ -49,3 +49,14 @@ export async function signIn(page: Page, credentials: { email: string; password:
   await expect(page).toHaveURL(landing, { timeout: 20_000 });
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
 }
+
+/** Polls `read` every 500 ms until `isDone` holds or the time is up; returns the last value (the test asserts it). */
+export async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!isDone(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 500));
+    value = await read();
+  }
+  return value;
+}

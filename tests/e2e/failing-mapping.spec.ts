@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { closeDb, DEMO, screenshot, signIn, sql } from "./e2e-support.ts";
+import { closeDb, DEMO, screenshot, signIn, sql, waitFor } from "./e2e-support.ts";
 
 // A mapping whose automatic runs keep failing (issue 4), as a person sees it: the running worker's Dataverse poll
 // fails on credentials Dataverse refuses, the mappings list says since when the mapping fails and when it tries next,
@@ -13,16 +13,6 @@ let originalClientId: string | null = null;
 async function mappingState(name: string): Promise<MappingState> {
   const [row] = await sql<MappingState>(`SELECT name, "failedRuns", "nextAttemptAt" FROM "IntegrationTableMapping" WHERE name = $1`, [name]);
   return row;
-}
-
-async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let value = await read();
-  while (!isDone(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 500));
-    value = await read();
-  }
-  return value;
 }
 
 /** Time passes: every waiting mapping's next automatic attempt is due now. */

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { postApiV1 } from "./api-support.ts";
 import { createAccount, ensureIntegrationSetup, insertCustomer } from "./coupling-support.ts";
-import { closeDb, DEMO, screenshot, signIn, sql, uniqueSuffix } from "./e2e-support.ts";
+import { closeDb, DEMO, screenshot, signIn, sql, uniqueSuffix, waitFor } from "./e2e-support.ts";
 
 // The integration admin pages end to end: the connection to the emulator, the default mappings, Pause / Resume, a
 // mapping edit with its audit entry and a refused bad value, a full synchronization, the errors page Retry, the jobs
@@ -10,16 +10,6 @@ import { closeDb, DEMO, screenshot, signIn, sql, uniqueSuffix } from "./e2e-supp
 // with couplings makes it itself through API v1, so none depends on what an earlier test left behind.
 
 test.afterAll(closeDb);
-
-async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let value = await read();
-  while (!isDone(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 500));
-    value = await read();
-  }
-  return value;
-}
 
 type CouplingBody = { coupling: { erpId: string; dataverseId: string } | null };
 
