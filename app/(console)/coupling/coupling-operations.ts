@@ -1,18 +1,15 @@
 import { z } from "zod";
-import { ActionError, actionError, failureOf, readerRenderer, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
+import { ActionError, actionError, readerRenderer, type ActionResult } from "../../../lib/actions/action-result.ts";
 import { fieldText, serverMessage } from "../../../lib/actions/server-message.ts";
 import { requirePermission } from "../../../lib/auth/authorize.ts";
 import { roleHasPermission } from "../../../lib/auth/permissions.ts";
-import { DataverseError } from "../../../lib/dataverse/dataverse-error.ts";
 import { and, contains, normalizeGuid } from "../../../lib/dataverse/odata-query.ts";
 import { getDb } from "../../../lib/db/db-client.ts";
 import type { ErpTable } from "../../../lib/db/generated/enums.ts";
 import { parseInput } from "../../../lib/erp/parse-input.ts";
 import { coupleRecord, createNewAndCouple, prepareCouple } from "../../../lib/integration/coupling-service.ts";
-import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
+import { runAction as run } from "../../../lib/integration/console-action.ts";
 import { fromWebApiRow } from "../../../lib/integration/field-transfer.ts";
-import { MappingConfigError } from "../../../lib/integration/mapping-loader.ts";
-import { MappingBusyError } from "../../../lib/integration/run-lease.ts";
 import { createJob, jobSummaries } from "../../../lib/integration/job-queries.ts";
 import { localizeMatchReport, runMatchBasedCoupling, saveMatchCriteria, validateMatchRequest, type MatchReport } from "../../../lib/integration/match-based-coupling.ts";
 import {
@@ -83,29 +80,6 @@ const matchSchema = z
   })
   .strict();
 
-/** toActionResult plus the Dataverse failures a user can do something about. */
-async function guarded<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
-  try {
-    return await toActionResult(run);
-  } catch (error) {
-    if (error instanceof DataverseNotConfiguredError) return failureOf(notConfigured(error));
-    // A run started here (Synchronize Now, a sync after coupling) can find the mapping busy or its setup unreadable.
-    if (error instanceof MappingBusyError) return failureOf(actionError("conflict", error.described));
-    if (error instanceof MappingConfigError) return failureOf(error.described ? actionError("invalid", error.described) : new ActionError("invalid", error.message));
-    if (error instanceof DataverseError) {
-      if (error.retryClass === "throttled") return failureOf(actionError("rate_limited", serverMessage("errors.dataverseThrottlingRetry")));
-      return failureOf(actionError("invalid", serverMessage("errors.dataverseRequestRefused", { detail: error.message })));
-    }
-    throw error;
-  }
-}
-
-/** The engine's own wording when no connection is enabled is a catalog message; any other reason is shown as given. */
-function notConfigured(error: DataverseNotConfiguredError): ActionError {
-  const standard = serverMessage("errors.noDataverseConnection");
-  return error.message === new DataverseNotConfiguredError().message ? actionError("invalid", standard) : new ActionError("invalid", error.message);
-}
-
 async function requireRecord(table: CouplingTable, id: string) {
   const record = await findErpRecord(getDb(), table, id);
   if (!record) throw actionError("not_found", serverMessage("errors.recordGoneReload", { record: { key: `recordNouns.${table}` } }));
@@ -114,7 +88,7 @@ async function requireRecord(table: CouplingTable, id: string) {
 
 /** What Set Up Coupling opens with (BC §1.6): the current coupling, the default Synchronize After Coupling, Create New. */
 export function couplingDialogState(input: unknown): Promise<ActionResult<CouplingDialogState>> {
-  return guarded(async () => {
+  return run(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(recordSchema, input);
     const table = data.table;
@@ -145,7 +119,7 @@ const SEARCH_LIMIT = 20;
 
 /** The typeahead of Set Up Coupling: Dataverse records whose name contains the text, within the integration table filter. */
 export function searchDataverse(input: unknown): Promise<ActionResult<DataverseCandidate[]>> {
-  return guarded(async () => {
+  return run(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(searchSchema, input);
     const table = data.table;
@@ -179,7 +153,7 @@ export function searchDataverse(input: unknown): Promise<ActionResult<DataverseC
  * without writing anything.
  */
 export function previewCoupling(input: unknown): Promise<ActionResult<{ fields: FieldComparisonRow[]; name: string }>> {
-  return guarded(async () => {
+  return run(async () => {
     await requirePermission("coupling.manage");
     const data = parseInput(previewSchema, input);
     const table = data.table;
@@ -204,7 +178,7 @@ export function previewCoupling(input: unknown): Promise<ActionResult<{ fields: 
 
 /** OK in Set Up Coupling: couple (and synchronize after coupling) or Create New, in this request. */
 export function setUpCoupling(input: unknown): Promise<ActionResult<OperationOutcome>> {
-  return guarded(async () => {
+  return run(async () => {
     const user = await requirePermission("coupling.manage");
     const data = parseInput(setUpSchema, input);
     const table = data.table;
@@ -222,7 +196,7 @@ export function setUpCoupling(input: unknown): Promise<ActionResult<OperationOut
 
 /** What the Synchronize Now prompt offers for one record (§2i). */
 export function recommendSynchronization(input: unknown): Promise<ActionResult<RecordRecommendation & { direction: string }>> {
-  return guarded(async () => {
+  return run(async () => {
     await requirePermission("sync.run");
     const data = parseInput(recordSchema, input);
     const table = data.table;
@@ -239,7 +213,7 @@ export function recommendSynchronization(input: unknown): Promise<ActionResult<R
  * whose job rows only exist once a worker starts it) runs here, for the one record it is offered for.
  */
 export function synchronizeRecords(input: unknown): Promise<ActionResult<OperationOutcome>> {
-  return guarded(async () => {
+  return run(async () => {
     const user = await requirePermission("sync.run");
     const data = parseInput(synchronizeSchema, input);
     const table = data.table;
@@ -258,7 +232,7 @@ export function synchronizeRecords(input: unknown): Promise<ActionResult<Operati
 
 /** Delete Coupling: one record at once; several as an uncoupling job (both records always stay). */
 export function deleteCouplings(input: unknown): Promise<ActionResult<OperationOutcome>> {
-  return guarded(async () => {
+  return run(async () => {
     const user = await requirePermission("coupling.manage");
     const data = parseInput(deleteSchema, input);
     const table = data.table;
@@ -279,7 +253,7 @@ export function deleteCouplings(input: unknown): Promise<ActionResult<OperationO
 
 /** The fields Match-Based Coupling can match on, and the mapping's default criteria (the dialog's starting point). */
 export function matchCriteriaOptions(input: unknown): Promise<ActionResult<MatchCriteriaOptions>> {
-  return guarded(async () => {
+  return run(async () => {
     const user = await requirePermission("coupling.manage");
     const { table } = parseInput(tableSchema, input);
     const mapping = await mappingForTable(getDb(), table);
@@ -330,7 +304,7 @@ async function matchInput(input: unknown) {
 
 /** The dry run: matches, ambiguities and creations; nothing is written (not even criteria to be saved). */
 export function previewMatchBasedCoupling(input: unknown): Promise<ActionResult<MatchReport>> {
-  return guarded(async () => {
+  return run(async () => {
     const { user, db, request } = await matchInput(input);
     return localizeMatchReport(await runMatchBasedCoupling(await operationDeps(db), actorOf(user), { ...request, dryRun: true }));
   });
@@ -338,7 +312,7 @@ export function previewMatchBasedCoupling(input: unknown): Promise<ActionResult<
 
 /** The real run, as a coupling job on the queue (its id comes back for polling); first the defaults, when asked. */
 export function startMatchBasedCoupling(input: unknown): Promise<ActionResult<OperationOutcome>> {
-  return guarded(async () => {
+  return run(async () => {
     const { user, db, mapping, request, saveCriteria } = await matchInput(input);
     if (saveCriteria) await saveMatchCriteria(db, actorOf(user), request);
     const jobId = await createJob(db, { type: "COUPLING", mappingId: mapping.row.id, trigger: "MANUAL", requestedById: user.id, scope: { matchBased: true } });

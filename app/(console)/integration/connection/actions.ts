@@ -4,7 +4,7 @@ import { z } from "zod";
 import { readerRenderer, type ActionResult } from "../../../../lib/actions/action-result.ts";
 import { messageLocale } from "../../../../lib/actions/message-locale.ts";
 import { fieldText } from "../../../../lib/actions/server-message.ts";
-import { runAction as run } from "../run-action.ts";
+import { runAction as run } from "../../../../lib/integration/console-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
 import { connectionInputSchema, saveConnection, setConnectionEnabled, testConnection, type ConnectionView, type TestResult } from "../../../../lib/integration/connection-service.ts";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { ActionResult } from "../../../../lib/actions/action-result.ts";
 import { fieldText } from "../../../../lib/actions/server-message.ts";
-import { runAction as run } from "../run-action.ts";
+import { runAction as run } from "../../../../lib/integration/console-action.ts";
 import { requirePermission } from "../../../../lib/auth/authorize.ts";
 import { getDb } from "../../../../lib/db/db-client.ts";
 import { createJob, jobSummaries, type JobSummary } from "../../../../lib/integration/job-queries.ts";

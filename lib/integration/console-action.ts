@@ -1,13 +1,14 @@
 import { ZodError } from "zod";
-import { ActionError, actionError, failureOf, invalidInput, toActionResult, type ActionResult } from "../../../lib/actions/action-result.ts";
-import { serverMessage } from "../../../lib/actions/server-message.ts";
-import { DataverseError } from "../../../lib/dataverse/dataverse-error.ts";
-import { DataverseNotConfiguredError } from "../../../lib/integration/dataverse-connection.ts";
-import { MappingConfigError } from "../../../lib/integration/mapping-loader.ts";
-import { MappingBusyError } from "../../../lib/integration/run-lease.ts";
+import { ActionError, actionError, failureOf, invalidInput, toActionResult, type ActionResult } from "../actions/action-result.ts";
+import { serverMessage } from "../actions/server-message.ts";
+import { DataverseError } from "../dataverse/dataverse-error.ts";
+import { DataverseNotConfiguredError } from "./dataverse-connection.ts";
+import { MappingConfigError } from "./mapping-loader.ts";
+import { MappingBusyError } from "./run-lease.ts";
 
-// The integration actions' one error policy: expected failures become results the page can show — bad input with
-// field messages, a missing or unreachable Dataverse connection with what to do — and anything else is a bug.
+// The console actions' one error policy (integration pages, and coupling on the record pages): expected failures
+// become results the page can show — bad input with field messages, a missing or unreachable Dataverse connection with
+// what to do — and anything else is a bug.
 function expectedFailure(error: unknown): ActionError | null {
   if (error instanceof ZodError) return invalidInput(error);
   if (error instanceof DataverseNotConfiguredError) {
