@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildAppIfNeeded, findFreePort, ROOT, startChild, stopChild, tsxArgs, waitForHttp, type Child } from "../../scripts/launch-support.ts";
+import { buildAppIfNeeded, findFreePort, ROOT, startChild, stopChild, tsxArgs, waitForHttp, workerCommand, type Child } from "../../scripts/launch-support.ts";
 import { applyMigrations } from "../../scripts/migrate-engine.ts";
 import { ensureIntegrationSetup, seedOnFirstStart } from "../../scripts/first-start.ts";
-import { provideEnvDefaults } from "../../lib/env.ts";
+import { getEnv, provideEnvDefaults } from "../../lib/env.ts";
 import { createThrowawayDatabase, dropDatabase } from "../support/test-database.ts";
 
 // Starts the console as a user would run it (built app, worker, seeded emulator) on a throwaway database.
@@ -53,8 +53,9 @@ async function startConsole(db: { url: string }, children: Child[]): Promise<voi
   provideEnvDefaults({ ENCRYPTION_KEY: env.ENCRYPTION_KEY, EMULATOR_URL: env.EMULATOR_URL });
   await ensureIntegrationSetup(db.url);
   children.push(startChild("web", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], env, { quiet: true }));
-  const [node, workerArgs] = tsxArgs("workers/main.ts");
-  children.push(startChild("worker", node, workerArgs, env, { quiet: true }));
+  // The worker as `npm start` runs it: compiled, with its heap bound.
+  const [workerNode, workerArgs] = workerCommand({ maxHeapMb: getEnv().WORKER_MAX_HEAP_MB });
+  children.push(startChild("worker", workerNode, workerArgs, env, { quiet: true }));
   await waitForHttp(`${baseUrl}/login`, 60_000, "The web console");
 
   process.env.E2E_BASE_URL = baseUrl;
