@@ -28,6 +28,20 @@ async function fingerprint() {
   return { couplings, jobs, audit, logs, fields, accounts };
 }
 
+type LogEntry = { method: string; path: string };
+
+async function emulatorLogSeq(): Promise<number> {
+  const response = await fetch(`${env.emulator.url}/_emulator/log?since=999999999999`);
+  return ((await response.json()) as { lastSeq: number }).lastSeq;
+}
+
+/** Queries of accounts the emulator answered since `seq` (the queries of a match-based coupling). */
+async function accountQueriesSince(seq: number): Promise<number> {
+  const response = await fetch(`${env.emulator.url}/_emulator/log?since=${seq}`);
+  const { entries } = (await response.json()) as { entries: LogEntry[] };
+  return entries.filter((e) => e.method === "GET" && /\/accounts(\?|$)/.test(e.path)).length;
+}
+
 const byName = [{ erpField: "name", caseSensitive: false, priority: 0 }];
 
 describe("match-based coupling", () => {
@@ -115,6 +129,72 @@ describe("match-based coupling", () => {
     });
     expect(report.matched).toEqual([expect.objectContaining({ erpId: byCity.id, dataverseId: target, priority: 1 })]);
     expect(report.unmatched).toEqual([expect.objectContaining({ erpId: blankCity.id, action: "none" })]);
+  });
+
+  it("asks Dataverse for many records' candidates in shared queries, with the outcome of asking for each alone", async () => {
+    const word = uniqueWord("Shr");
+    const names = Array.from({ length: 130 }, (_, i) => `${word} N${i}`);
+    const customers = await Promise.all(names.map((name) => createCustomer(env.db, { name })));
+    // Every third record has no account, every 13th two (ambiguous); a few differ in case only (a match by name).
+    const expected = new Map<string, { account: string } | "ambiguous" | "none">();
+    for (const [i, customer] of customers.entries()) {
+      if (i % 13 === 0) {
+        await createAccount(env.client, { name: names[i] });
+        await createAccount(env.client, { name: names[i] });
+        expected.set(customer.id, "ambiguous");
+      } else if (i % 3 === 0) {
+        expected.set(customer.id, "none");
+      } else {
+        expected.set(customer.id, { account: await createAccount(env.client, { name: i % 10 === 1 ? names[i].toUpperCase() : names[i] }) });
+      }
+    }
+    // One account two records would match by city: the first of them in key order gets it, as when asked one by one.
+    const both = await Promise.all(["A", "B"].map((suffix) => createCustomer(env.db, { no: `${word}Z${suffix}`, name: `${word} Z${suffix}`, city: `${word}Town` })));
+    const shared = await createAccount(env.client, { name: `${word} other`, address1_city: `${word}Town` });
+    const ids = [...customers, ...both].map((c) => c.id);
+    const since = await emulatorLogSeq();
+    const report = await runMatchBasedCoupling(env.deps, env.actor, {
+      mappingId,
+      erpRecordIds: ids,
+      criteria: [
+        { erpField: "name", caseSensitive: false, priority: 0 },
+        { erpField: "city", caseSensitive: false, priority: 1 },
+      ],
+      createNewIfNoMatch: false,
+      dryRun: true,
+    });
+    const outcome = new Map<string, unknown>([
+      ...report.matched.map((m) => [m.erpId, { account: m.dataverseId }] as const),
+      ...report.ambiguous.map((a) => [a.erpId, "ambiguous"] as const),
+      ...report.unmatched.map((u) => [u.erpId, "none"] as const),
+    ]);
+    expect(Object.fromEntries([...outcome].filter(([id]) => expected.has(id)))).toEqual(Object.fromEntries(expected));
+    expect(outcome.get(both[0].id)).toEqual({ account: shared });
+    expect(outcome.get(both[1].id)).toBe("none");
+    // 132 records, two criteria groups: 3 shared queries for the names and 3 for the cities, not 264 queries.
+    const queries = await accountQueriesSince(since);
+    expect(queries).toBeGreaterThanOrEqual(3);
+    expect(queries).toBeLessThanOrEqual(6);
+  });
+
+  it("asks for each record alone when a shared query would return more rows than its records could use", async () => {
+    const word = uniqueWord("Uns");
+    const city = `${word}Ville`;
+    const [first, second] = await Promise.all(["A", "B"].map((suffix) => createCustomer(env.db, { name: `${word} ${suffix}`, city })));
+    // 60 accounts in the city: more than two records' 26 candidates each.
+    for (let i = 0; i < 60; i++) await createAccount(env.client, { name: `${word} account ${i}`, address1_city: city });
+    const since = await emulatorLogSeq();
+    const report = await runMatchBasedCoupling(env.deps, env.actor, {
+      mappingId,
+      erpRecordIds: [first.id, second.id],
+      criteria: [{ erpField: "city", caseSensitive: false, priority: 0 }],
+      createNewIfNoMatch: false,
+      dryRun: true,
+    });
+    expect(report.ambiguous.map((a) => a.erpId).sort()).toEqual([first.id, second.id].sort());
+    expect(report.ambiguous.every((a) => a.candidates.length === 25)).toBe(true);
+    // The shared query (stopped after its first page), then one query per record.
+    expect(await accountQueriesSince(since)).toBe(3);
   });
 
   it("refuses without criteria and with unknown criteria fields", async () => {
