@@ -7,7 +7,7 @@ import type { Coupling, Prisma } from "../db/generated/client.ts";
 import type { ErpTable, SyncJobTrigger } from "../db/generated/enums.ts";
 import { isUniqueViolation } from "../erp/prisma-errors.ts";
 import { agreedSnapshot, type DataverseRecord } from "./field-transfer.ts";
-import { addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
+import { addRecordLogs, advanceJob, finishJob, keepJobAlive, startJob } from "./job-queries.ts";
 import {
   compareRecords,
   dataverseRecordNameText,
@@ -338,6 +338,7 @@ export async function runCouplingJob(deps: OperationDeps, actor: AuditActor, inp
     progressTotal: 1,
     workerId: input.workerId,
   });
+  const stopKeepingAlive = keepJobAlive(deps.db, jobId);
   try {
     const table = mapping.row.erpTable;
     const result = input.createNew
@@ -363,6 +364,8 @@ export async function runCouplingJob(deps: OperationDeps, actor: AuditActor, inp
     await finishJob(deps.db, jobId, "FAILED", message);
     if (error instanceof ActionError) return { coupling: null, jobs: [], message, text: error.localized?.message ?? message };
     throw error;
+  } finally {
+    stopKeepingAlive();
   }
 }
 

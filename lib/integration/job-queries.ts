@@ -94,6 +94,21 @@ export async function startJob(db: Db, jobId: string | undefined, job: NewJob & 
 }
 
 /** Adds to the counters and the progress in one statement (a UI polling the job sees it move). */
+/** How often a long step keeps its job row's heartbeat fresh (rows silent for STALE_JOB_MS count as abandoned). */
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Keeps a RUNNING job's heartbeat fresh until the returned stop is called, for jobs with steps longer than the
+ * staleness limit between two counter moves (planning a match-based coupling of many records, the runs it starts).
+ */
+export function keepJobAlive(db: Db, jobId: string): () => void {
+  const timer = setInterval(() => {
+    db.syncJob.updateMany({ where: { id: jobId, status: "RUNNING" }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+  }, KEEP_ALIVE_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function advanceJob(db: Db | Tx, jobId: string, delta: Partial<JobCounters>, progress = 0): Promise<void> {
   const data: Prisma.SyncJobUpdateInput = { heartbeatAt: new Date(), progressDone: { increment: progress } };
   for (const name of COUNTER_NAMES) if (delta[name]) data[name] = { increment: delta[name] };

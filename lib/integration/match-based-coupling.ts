@@ -9,7 +9,7 @@ import { renderText, serverMessage, type ServerMessage } from "../actions/server
 import { insertCoupling } from "./coupling-service.ts";
 import { dataverseAttributesOf } from "./field-catalog.ts";
 import { fromWebApiRow, type Comparable, type DataverseRecord } from "./field-transfer.ts";
-import { addJobError, addRecordLogs, advanceJob, finishJob, startJob } from "./job-queries.ts";
+import { addJobError, addRecordLogs, advanceJob, finishJob, keepJobAlive, startJob } from "./job-queries.ts";
 import {
   chunk,
   compareRecords,
@@ -384,6 +384,7 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
     workerId: input.workerId,
     scope: { matchBased: true, ...(input.erpRecordIds ? { erpRecordIds: input.erpRecordIds } : {}) },
   });
+  const stopKeepingAlive = keepJobAlive(db, jobId);
   try {
     const plan = await planMatchBasedCoupling(deps, input);
     const table = mapping.row.erpTable;
@@ -491,5 +492,7 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
   } catch (error) {
     await finishJob(db, jobId, "FAILED", error instanceof Error ? error.message : String(error));
     throw error;
+  } finally {
+    stopKeepingAlive();
   }
 }

@@ -99,14 +99,16 @@ export async function acquireRunLease(db: Db, mapping: { id: string; name: strin
 const ABANDONED_MESSAGE =
   "The worker running this job stopped before it finished (crashed, killed or lost its database connection). Nothing is lost: the next run continues from the last committed point.";
 
-/** RUNNING sync jobs whose heartbeat went stale → FAILED with a message. */
+/**
+ * RUNNING jobs whose heartbeat went stale → FAILED with a message: synchronizations (heartbeat with their lease),
+ * couplings and uncouplings (heartbeat with their progress and keepJobAlive) a crashed worker left behind.
+ */
 export async function failAbandonedJobs(db: Db, options: { mappingId?: string; now?: Date } = {}): Promise<number> {
   const now = options.now ?? new Date();
   const staleBefore = new Date(now.getTime() - STALE_JOB_MS);
   const result = await db.syncJob.updateMany({
     where: {
       status: "RUNNING",
-      type: "SYNCHRONIZATION",
       ...(options.mappingId ? { mappingId: options.mappingId } : {}),
       OR: [{ heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null, startedAt: { lt: staleBefore } }],
     },

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DataverseClient } from "../../lib/dataverse/dataverse-client.ts";
+import { keepJobAlive } from "../../lib/integration/job-queries.ts";
+import { recoverStaleRuns, STALE_JOB_MS } from "../../lib/integration/run-lease.ts";
 import { runSync } from "../../lib/integration/sync-run.ts";
 import { mappingId, run, setPolicy, startEngineEnv, uniqueNo, waitForChangeCapture, type EngineEnv } from "./engine-fixtures.ts";
 
@@ -76,5 +78,33 @@ describe("crash safety and one run per mapping", () => {
     expect([...a.jobs, ...b.jobs].reduce((n, j) => n + j.counters.inserted, 0)).toBe(30);
     const mapping = await db.integrationTableMapping.findUniqueOrThrow({ where: { id } });
     expect(mapping).toMatchObject({ runLeaseOwner: null, status: "READY" });
+  });
+
+  it("the sweeper fails every kind of job a crashed worker left running, and leaves live ones alone", async () => {
+    const { db } = env;
+    const id = await mappingId(db, "CONTACT");
+    const silentSince = new Date(Date.now() - STALE_JOB_MS - 60_000);
+    const job = (type: "SYNCHRONIZATION" | "COUPLING" | "UNCOUPLING", heartbeatAt: Date) =>
+      db.syncJob.create({ data: { type, mappingId: id, trigger: "MANUAL", status: "RUNNING", startedAt: silentSince, heartbeatAt } });
+    const abandoned = await Promise.all((["SYNCHRONIZATION", "COUPLING", "UNCOUPLING"] as const).map((type) => job(type, silentSince)));
+    const live = await job("COUPLING", new Date());
+    // A long step (planning a match-based coupling of many records) beats for its job without moving a counter.
+    const kept = await job("COUPLING", silentSince);
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stop = keepJobAlive(db, kept.id);
+    try {
+      vi.advanceTimersByTime(15_000);
+      await expect.poll(async () => (await db.syncJob.findUniqueOrThrow({ where: { id: kept.id } })).heartbeatAt!.getTime()).toBeGreaterThan(silentSince.getTime());
+    } finally {
+      stop();
+      vi.useRealTimers();
+    }
+
+    await recoverStaleRuns(db);
+    const after = new Map((await db.syncJob.findMany({ where: { id: { in: [...abandoned, live, kept].map((j) => j.id) } } })).map((j) => [j.id, j]));
+    for (const j of abandoned) expect(after.get(j.id)).toMatchObject({ status: "FAILED", message: expect.stringContaining("stopped before it finished") });
+    expect(after.get(live.id)?.status).toBe("RUNNING");
+    expect(after.get(kept.id)?.status).toBe("RUNNING");
+    await db.syncJob.deleteMany({ where: { id: { in: [live.id, kept.id] } } });
   });
 });
