@@ -78,7 +78,8 @@ function splitPlanned(planned: PlannedItem[], maxOperations: number): PlannedIte
   return chunks;
 }
 
-async function runWithConcurrency<T>(work: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+/** Runs `run` over the items, at most `concurrency` at a time, each started in the items' order. */
+export async function runWithConcurrency<T>(work: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
     while (next < work.length) {

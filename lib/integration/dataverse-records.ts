@@ -1,3 +1,4 @@
+import { runWithConcurrency } from "../dataverse/batch-executor.ts";
 import type { DataverseClient } from "../dataverse/dataverse-client.ts";
 import { DataverseError, dataverseErrorCodes, isChangeTrackingExpired } from "../dataverse/dataverse-error.ts";
 import { and, gt, guid, inList, isGuid, normalizeGuid, type LiteralValue } from "../dataverse/odata-query.ts";
@@ -61,25 +62,34 @@ export async function fetchByIds(client: DataverseClient, loaded: LoadedMapping,
   const out = new Map<string, DataverseRow>();
   const unique = [...new Set(ids.filter(isGuid).map((id) => normalizeGuid(id)))];
   const select = selectColumns(loaded);
-  for (let i = 0; i < unique.length; i += ID_CHUNK) {
-    const chunk = unique.slice(i, i + ID_CHUNK);
-    const rows = await client.queryAll(loaded.entity.entitySet, { select, filter: inList(loaded.entity.primaryId, chunk.map((id) => guid(id))) }, { signal });
-    for (const row of rows) {
-      const r = toDataverseRow(loaded, row);
-      out.set(r.__id, r);
-    }
+  const rows = await queryChunks(client, unique, (ids) => client.queryAll(loaded.entity.entitySet, { select, filter: inList(loaded.entity.primaryId, ids.map((id) => guid(id))) }, { signal }));
+  for (const row of rows) {
+    const r = toDataverseRow(loaded, row);
+    out.set(r.__id, r);
   }
   return out;
+}
+
+/**
+ * One query per 50 values, as many at once as the client sends $batch requests: a full synchronization's From pass
+ * reads thousands of records by id, and one query after another took 40 s per 5,000 records at 400 ms latency.
+ * The rows come in the values' order.
+ */
+async function queryChunks<T>(client: DataverseClient, values: T[], query: (chunk: T[]) => Promise<Entity[]>): Promise<Entity[]> {
+  const starts = Array.from({ length: Math.ceil(values.length / ID_CHUNK) }, (_, i) => i * ID_CHUNK);
+  const results: Entity[][] = new Array(starts.length);
+  await runWithConcurrency(starts, client.config.limits.batchConcurrency, async (start) => {
+    results[start / ID_CHUNK] = await query(values.slice(start, start + ID_CHUNK));
+  });
+  return results.flat();
 }
 
 export async function fetchByAttribute(client: DataverseClient, loaded: LoadedMapping, attribute: string, values: readonly LiteralValue[], signal?: AbortSignal): Promise<DataverseRow[]> {
   const out: DataverseRow[] = [];
   const unique = [...new Set(values)];
   const select = selectColumns(loaded);
-  for (let i = 0; i < unique.length; i += ID_CHUNK) {
-    const rows = await client.queryAll(loaded.entity.entitySet, { select, filter: inList(attribute, unique.slice(i, i + ID_CHUNK)) }, { signal });
-    out.push(...rows.map((row) => toDataverseRow(loaded, row)));
-  }
+  const rows = await queryChunks(client, unique, (values) => client.queryAll(loaded.entity.entitySet, { select, filter: inList(attribute, values) }, { signal }));
+  out.push(...rows.map((row) => toDataverseRow(loaded, row)));
   return out;
 }
 
