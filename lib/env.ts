@@ -49,6 +49,12 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
+   * Seconds a worker's hold on a running job lasts unrenewed (renewed at half of it): when a worker dies, its jobs go
+   * back to the queue for another worker within one to two of these. Too short for a worker whose event loop is busy
+   * that long, and its job would run twice (harmless, only slower).
+   */
+  WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /**
    * The V8 old-generation limit of the worker `npm start` runs, in MB (node --max-old-space-size; 0 = Node's default,
    * a share of the machine's memory). Unbounded, V8 collects lazily while a large run allocates and the worker's memory
    * grows with the size of the run (bench/README.md, P5).

@@ -22,6 +22,7 @@ async function main() {
     db,
     log,
     maxConcurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.WORKER_LOCK_SECONDS * 1_000,
     scheduleMaintenance: true,
   });
   // Schedules, the ERP change poll, the Dataverse delta poll and the emulator webhook registration.

@@ -21,6 +21,8 @@ export type WorkerRuntimeOptions = {
   queues?: readonly QueueName[];
   /** Caps every queue's configured concurrency. */
   maxConcurrency?: number;
+  /** How long a job's lock lasts unrenewed (WORKER_LOCK_SECONDS); BullMQ's 30 s when absent. */
+  lockDurationMs?: number;
   heartbeatIntervalMs?: number;
   /** Register the recurring maintenance sweep (idempotent across workers). */
   scheduleMaintenance?: boolean;
@@ -76,7 +78,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     const worker = queue.createWorker(
       name,
       createQueueProcessor(name, { db, queue, log, workerId: identity.id }),
-      { concurrency },
+      { concurrency, lockDurationMs: options.lockDurationMs },
     );
     worker.on("completed", (job) => {
       processed += 1;

@@ -43,7 +43,7 @@ export type CreateWorkerOptions = {
   concurrency?: number;
   /** false: call `worker.run()` yourself. */
   autorun?: boolean;
-  /** How long a job's lock lasts before it counts as stalled (BullMQ default 30 s). */
+  /** How long a job's lock lasts before it counts as stalled (BullMQ default 30 s); stalled jobs are looked for as often. */
   lockDurationMs?: number;
 };
 
@@ -85,7 +85,7 @@ function workerOptionsFor(name: QueueName, options: CreateWorkerOptions) {
   return {
     concurrency: options.concurrency ?? queueConfig[name].concurrency,
     autorun: options.autorun ?? true,
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {}),
   } satisfies Partial<WorkerOptions>;
 }
 
