@@ -19,11 +19,16 @@ export const pagingShape = {
     .max(MAX_PAGE_SIZE, `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}.`)
     .default(50),
   dir: z.enum(["asc", "desc"], { error: 'dir must be "asc" or "desc".' }).default("asc"),
-  q: z.string().trim().max(100, "The search text can be at most 100 characters.").optional(),
+  q: z.string().trim().max(100, "The search text can be at most 100 characters.").refine(hasNoNul, "The search text cannot contain the NUL character.").optional(),
 };
 
+// PostgreSQL refuses a NUL character in any text it is given; refused here so the request gets a field message.
+function hasNoNul(value: string): boolean {
+  return !value.includes("\u0000");
+}
+
 export function filterText(label: string) {
-  return z.string().trim().max(100, `The ${label} filter can be at most 100 characters.`).optional();
+  return z.string().trim().max(100, `The ${label} filter can be at most 100 characters.`).refine(hasNoNul, `The ${label} filter cannot contain the NUL character.`).optional();
 }
 
 export function sortParam<const T extends readonly [string, ...string[]]>(columns: T, fallback: T[number]) {

@@ -3,6 +3,7 @@ import { contactCreateSchema, joinContactName } from "../../../lib/erp/contact-s
 import { customerCreateSchema, customerListQuerySchema, customerPatchSchema } from "../../../lib/erp/customer-schema.ts";
 import { parseLenient } from "../../../lib/erp/parse-input.ts";
 import { containsText } from "../../../lib/erp/list-query.ts";
+import { contactListQuerySchema } from "../../../lib/erp/contact-schema.ts";
 import { CONTACT_SERIES, CUSTOMER_SERIES, formatSeriesNumber, seriesNumberAfter } from "../../../lib/erp/number-series.ts";
 
 describe("customer input", () => {
@@ -87,6 +88,16 @@ describe("list parameters", () => {
     });
     expect(query).toMatchObject({ sort: "no", dir: "asc", page: 1, pageSize: 50, city: "Berlin" });
     expect(query).not.toHaveProperty("colour");
+  });
+
+  it("refuses a NUL character in the search text and in column filters, naming the parameter", () => {
+    const search = customerListQuerySchema.safeParse({ q: "a\u0000b" });
+    expect(search.success).toBe(false);
+    expect(search.error?.issues).toEqual([expect.objectContaining({ path: ["q"], message: "The search text cannot contain the NUL character." })]);
+    const filter = contactListQuerySchema.safeParse({ customerNo: "\u0000\u0001" });
+    expect(filter.success).toBe(false);
+    expect(filter.error?.issues).toEqual([expect.objectContaining({ path: ["customerNo"], message: expect.stringContaining("cannot contain the NUL character") })]);
+    expect(customerListQuerySchema.parse({ q: "tab\there" }).q).toBe("tab\there");
   });
 
   it("escapes LIKE wildcards for contains filters", () => {
