@@ -23,7 +23,7 @@ describe("docker-compose.yml", () => {
   it("has postgres, redis, migrate, web and two workers", () => {
     expect(Object.keys(services).sort()).toEqual(["migrate", "postgres", "redis", "web", "worker"]);
     expect(services.worker.deploy?.replicas).toBe(2);
-    expect(services.worker.command).toEqual(["npx", "tsx", "workers/main.ts"]);
+    expect(services.worker.command).toEqual(["npx", "tsx", "scripts/worker.ts"]);
     expect(services.migrate.command).toEqual(["npm", "run", "db:deploy"]);
   });
 
