@@ -14,8 +14,14 @@ export type AuditRecord = {
 };
 
 export async function writeAuditEntry(db: Db | Tx, actor: AuditActor, record: AuditRecord): Promise<void> {
-  await db.auditEntry.create({
-    data: {
+  await writeAuditEntries(db, actor, [record]);
+}
+
+/** Many entries by one actor in one statement (a bulk operation audits each record it changed). */
+export async function writeAuditEntries(db: Db | Tx, actor: AuditActor, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.auditEntry.createMany({
+    data: records.map((record) => ({
       userId: actor.id,
       actor: actor.label.slice(0, 200),
       action: record.action,
@@ -23,6 +29,6 @@ export async function writeAuditEntry(db: Db | Tx, actor: AuditActor, record: Au
       entityId: record.entityId ?? null,
       before: record.before ?? undefined,
       after: record.after ?? undefined,
-    },
+    })),
   });
 }

@@ -1,6 +1,6 @@
 import { ActionError, actionError } from "../actions/action-result.ts";
 import { renderText, serverMessage, type LocalText, type ServerMessage } from "../actions/server-message.ts";
-import { writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
+import { writeAuditEntries, writeAuditEntry, type AuditActor } from "../auth/audit-entry.ts";
 import { normalizeGuid } from "../dataverse/odata-query.ts";
 import type { Db } from "../db/db-client.ts";
 import type { Coupling, Prisma } from "../db/generated/client.ts";
@@ -163,21 +163,9 @@ export async function checkCoupling(deps: OperationDeps, mapping: LoadedMapping,
  */
 export async function insertCoupling(db: Db, actor: AuditActor, check: CouplingCheck, via: string): Promise<Coupling> {
   const { mapping, erp, dataverse, dataverseId } = check;
-  const { states } = await compareRecords(db, mapping, erp, dataverse);
-  const snapshot = agreedSnapshot(states) as unknown as Prisma.InputJsonValue;
   try {
-    return await db.$transaction(async (tx) => {
-      const coupling = await tx.coupling.create({
-        data: { mappingId: mapping.row.id, erpTable: mapping.row.erpTable, erpId: erp.id, dataverseEntity: mapping.row.dataverseEntity, dataverseId, snapshot },
-      });
-      await writeAuditEntry(tx, actor, {
-        action: "coupling.create",
-        entityType: "Coupling",
-        entityId: coupling.id,
-        after: { mapping: mapping.row.name, erp: erpKeyOf(mapping.row.erpTable, erp), erpId: erp.id, dataverseEntity: mapping.row.dataverseEntity, dataverseId, via },
-      });
-      return coupling;
-    });
+    const [coupling] = await insertCouplingRows(db, actor, [check], via);
+    return coupling;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // Another request coupled one of the two meanwhile: answer with the same message a fresh check gives.
@@ -186,6 +174,56 @@ export async function insertCoupling(db: Db, actor: AuditActor, check: CouplingC
       serverMessage("errors.coupledMeanwhile", { record: erpNameText(mapping.row.erpTable, erp), dataverse: dataverseRecordNameText(mapping.row.dataverseEntity, dataverse, dataverseId) }),
     );
   }
+}
+
+/** The coupling rows (with the snapshot both sides agree on) and their audit entries, in one transaction. */
+async function insertCouplingRows(db: Db, actor: AuditActor, checks: readonly CouplingCheck[], via: string): Promise<Coupling[]> {
+  const rows: Prisma.CouplingCreateManyInput[] = [];
+  for (const { mapping, erp, dataverse, dataverseId } of checks) {
+    const { states } = await compareRecords(db, mapping, erp, dataverse);
+    const snapshot = agreedSnapshot(states) as unknown as Prisma.InputJsonValue;
+    rows.push({ mappingId: mapping.row.id, erpTable: mapping.row.erpTable, erpId: erp.id, dataverseEntity: mapping.row.dataverseEntity, dataverseId, snapshot });
+  }
+  return db.$transaction(async (tx) => {
+    const created = await tx.coupling.createManyAndReturn({ data: rows });
+    const byErp = new Map(created.map((c) => [c.erpId, c]));
+    const ordered = checks.map((check) => byErp.get(check.erp.id)!);
+    await writeAuditEntries(
+      tx,
+      actor,
+      checks.map(({ mapping, erp, dataverseId }, i) => ({
+        action: "coupling.create",
+        entityType: "Coupling",
+        entityId: ordered[i].id,
+        after: { mapping: mapping.row.name, erp: erpKeyOf(mapping.row.erpTable, erp), erpId: erp.id, dataverseEntity: mapping.row.dataverseEntity, dataverseId, via },
+      })),
+    );
+    return ordered;
+  });
+}
+
+/**
+ * insertCoupling for many checked pairs (match-based coupling): one transaction for all. When one of them was coupled
+ * meanwhile by another request, each pair is inserted on its own, so the others still couple and that one answers
+ * with its refusal.
+ */
+export async function insertCouplings(db: Db, actor: AuditActor, checks: readonly CouplingCheck[], via: string): Promise<(Coupling | ActionError)[]> {
+  if (checks.length === 0) return [];
+  try {
+    return await insertCouplingRows(db, actor, checks, via);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const out: (Coupling | ActionError)[] = [];
+  for (const check of checks) {
+    try {
+      out.push(await insertCoupling(db, actor, check, via));
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error;
+      out.push(error);
+    }
+  }
+  return out;
 }
 
 export type CoupleInput = {

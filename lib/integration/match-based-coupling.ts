@@ -6,10 +6,10 @@ import type { IntegrationFieldMapping } from "../db/generated/client.ts";
 import type { SyncJobTrigger } from "../db/generated/enums.ts";
 import { ActionError, actionError, readerRenderer } from "../actions/action-result.ts";
 import { renderText, serverMessage, type ServerMessage } from "../actions/server-message.ts";
-import { insertCoupling } from "./coupling-service.ts";
+import { insertCouplings } from "./coupling-service.ts";
 import { dataverseAttributesOf } from "./field-catalog.ts";
 import { fromWebApiRow, type Comparable, type DataverseRecord } from "./field-transfer.ts";
-import { addJobError, addRecordLogs, advanceJob, finishJob, keepJobAlive, startJob } from "./job-queries.ts";
+import { addJobError, addRecordLogs, advanceJob, finishJob, keepJobAlive, startJob, type RecordLogInput } from "./job-queries.ts";
 import {
   chunk,
   compareRecords,
@@ -159,6 +159,8 @@ const SHARED_QUERY_RECORDS = 50;
 const SHARED_QUERY_FILTER_CHARS = 8_000;
 /** Records planned together: their candidates fetched, and their candidates' couplings read, at once. */
 const PLAN_SLICE = 500;
+/** Matched records coupled together: one transaction, one counter update and one log insert. */
+const COUPLE_SLICE = 500;
 
 /**
  * Each record's candidates for one criteria group (the Dataverse rows within the integration table filter meeting
@@ -394,21 +396,26 @@ export async function runMatchBasedCoupling(deps: OperationDeps, actor: AuditAct
     const counters = { coupled: 0, inserted: 0, failed: 0 };
     const coupledPairs: { erpId: string; dataverseId: string }[] = [];
 
-    for (const m of plan.matched) {
-      try {
-        await insertCoupling(db, actor, { mapping, erp: m.erp, dataverse: m.dataverse, dataverseId: m.dataverseId, alreadyCoupledToIt: false }, "matchBasedCoupling");
-        counters.coupled++;
+    // A slice at a time: the couplings and their audit entries in one transaction, the job's counters and log once.
+    for (const slice of chunk(plan.matched, COUPLE_SLICE)) {
+      const results = await insertCouplings(db, actor, slice.map((m) => ({ mapping, erp: m.erp, dataverse: m.dataverse, dataverseId: m.dataverseId, alreadyCoupledToIt: false })), "matchBasedCoupling");
+      const logs: RecordLogInput[] = [];
+      let coupled = 0;
+      for (const [i, m] of slice.entries()) {
+        const result = results[i];
+        if (result instanceof ActionError) {
+          await addJobError(db, jobId, { sourceTable: table, sourceId: m.erpId, sourceRef: m.no, destinationTable: entity, destinationId: m.dataverseId, errorClass: "PERMANENT", message: result.message });
+          logs.push({ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "FAILED", message: result.message });
+          continue;
+        }
+        coupled++;
         coupledPairs.push({ erpId: m.erpId, dataverseId: m.dataverseId });
-        await advanceJob(db, jobId, { coupled: 1 }, 1);
-        const coupled = english("engine.matchCoupled", { entity, name: `'${m.name}'`, priority: String(m.priority) });
-        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "COUPLED", message: coupled }]);
-      } catch (error) {
-        if (!(error instanceof ActionError)) throw error;
-        counters.failed++;
-        await advanceJob(db, jobId, { failed: 1 }, 1);
-        await addJobError(db, jobId, { sourceTable: table, sourceId: m.erpId, sourceRef: m.no, destinationTable: entity, destinationId: m.dataverseId, errorClass: "PERMANENT", message: error.message });
-        await addRecordLogs(db, jobId, [{ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "FAILED", message: error.message }]);
+        logs.push({ erpTable: table, erpId: m.erpId, dataverseId: m.dataverseId, outcome: "COUPLED", message: english("engine.matchCoupled", { entity, name: `'${m.name}'`, priority: String(m.priority) }) });
       }
+      counters.coupled += coupled;
+      counters.failed += slice.length - coupled;
+      await advanceJob(db, jobId, { coupled, failed: slice.length - coupled }, slice.length);
+      await addRecordLogs(db, jobId, logs);
     }
 
     for (const a of plan.ambiguous) {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMatchBasedCoupling } from "../../lib/integration/match-based-coupling.ts";
-import { mappingForTable } from "../../lib/integration/operation-context.ts";
+import { ActionError } from "../../lib/actions/action-result.ts";
+import { insertCouplings } from "../../lib/integration/coupling-service.ts";
+import { fromWebApiRow } from "../../lib/integration/field-transfer.ts";
+import { loadMappingById, mappingForTable } from "../../lib/integration/operation-context.ts";
 import { createAccount, createCustomer, getAccount, resetCustomerMapping, startOpsEnv, uniqueWord, type OpsEnv } from "./ops-fixtures.ts";
 
 let env: OpsEnv;
@@ -195,6 +198,35 @@ describe("match-based coupling", () => {
     expect(report.ambiguous.every((a) => a.candidates.length === 25)).toBe(true);
     // The shared query (stopped after its first page), then one query per record.
     expect(await accountQueriesSince(since)).toBe(3);
+  });
+
+  it("couples many pairs in one transaction, and when one was coupled meanwhile, still couples the others", async () => {
+    const word = uniqueWord("Blk");
+    const customers = await Promise.all(["A", "B", "C"].map((suffix) => createCustomer(env.db, { name: `${word} ${suffix}` })));
+    const accounts = await Promise.all(["A", "B", "C"].map((suffix) => createAccount(env.client, { name: `${word} ${suffix}` })));
+    const mapping = await loadMappingById(env.db, mappingId);
+    const checks = await Promise.all(
+      customers.map(async (erp, i) => ({ mapping, erp, dataverse: fromWebApiRow((await getAccount(env.client, accounts[i]))!), dataverseId: accounts[i], alreadyCoupledToIt: false })),
+    );
+    // Another request couples B first.
+    await env.db.coupling.create({ data: { mappingId, erpTable: "CUSTOMER", erpId: customers[1].id, dataverseEntity: "account", dataverseId: accounts[1] } });
+    const auditBefore = await env.db.auditEntry.count({ where: { action: "coupling.create" } });
+    const results = await insertCouplings(env.db, env.actor, checks, "matchBasedCoupling");
+    expect(results[0]).toMatchObject({ erpId: customers[0].id, dataverseId: accounts[0] });
+    expect(results[1]).toBeInstanceOf(ActionError);
+    expect((results[1] as ActionError).code).toBe("conflict");
+    expect(results[2]).toMatchObject({ erpId: customers[2].id, dataverseId: accounts[2] });
+    expect(await env.db.auditEntry.count({ where: { action: "coupling.create" } })).toBe(auditBefore + 2);
+    // Without a clash: one transaction for all, each pair audited.
+    const more = await Promise.all(["D", "E"].map((suffix) => createCustomer(env.db, { name: `${word} ${suffix}` })));
+    const moreAccounts = await Promise.all(["D", "E"].map((suffix) => createAccount(env.client, { name: `${word} ${suffix}` })));
+    const moreChecks = await Promise.all(
+      more.map(async (erp, i) => ({ mapping, erp, dataverse: fromWebApiRow((await getAccount(env.client, moreAccounts[i]))!), dataverseId: moreAccounts[i], alreadyCoupledToIt: false })),
+    );
+    const coupled = await insertCouplings(env.db, env.actor, moreChecks, "matchBasedCoupling");
+    expect(coupled.map((c) => (c as { erpId: string }).erpId)).toEqual(more.map((c) => c.id));
+    const audit = await env.db.auditEntry.findMany({ where: { action: "coupling.create", entityId: { in: coupled.map((c) => (c as { id: string }).id) } } });
+    expect(audit).toHaveLength(2);
   });
 
   it("refuses without criteria and with unknown criteria fields", async () => {
