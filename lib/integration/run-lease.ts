@@ -96,8 +96,8 @@ export async function acquireRunLease(db: Db, mapping: { id: string; name: strin
   };
 }
 
-const ABANDONED_MESSAGE =
-  "The worker running this job stopped before it finished (crashed, killed or lost its database connection). Nothing is lost: the next run continues from the last committed point.";
+/** Stored in English like every engine message; shown in the reader's language by its wording (engine-messages.ts). */
+const ABANDONED_MESSAGE = renderText("en", serverMessage("engine.jobAbandoned"));
 
 /**
  * RUNNING jobs whose heartbeat went stale → FAILED with a message: synchronizations (heartbeat with their lease),

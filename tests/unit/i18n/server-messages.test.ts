@@ -209,6 +209,13 @@ describe("engine messages", () => {
     expect(localizeEngineMessage("it", "The widget W1 is coupled to the Dataverse account 'X'.")).toBe("Il record widget W1 è associato al record account Dataverse 'X'.");
   });
 
+  it("shows the message of a job a crashed worker left behind in the reader's language", () => {
+    const stored = "The worker running this job stopped before it finished (crashed, killed or lost its database connection). Nothing is lost: the next run continues from the last committed point.";
+    expect(localizeEngineMessage("it", stored)).toMatch(/^Il worker che eseguiva questo job si è fermato/);
+    expect(localizeEngineMessage("sv", stored)).toMatch(/^Arbetsprocessen som körde det här jobbet/);
+    expect(localizeEngineMessage("fr", stored)).toMatch(/^Le worker qui exécutait cette tâche/);
+  });
+
   it("leaves English, unknown text and missing messages as stored", () => {
     expect(localizeEngineMessage("en", failure)).toBe(failure);
     expect(localizeEngineMessage("it", "Something Dataverse said.")).toBe("Something Dataverse said.");
