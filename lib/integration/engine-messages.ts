@@ -86,11 +86,28 @@ function dataverseNoun(value: string): MessageParam | null {
 const LABEL_LIST_PARAMS = new Set(["fields", "conflictFields"]);
 
 function labelList(value: string): MessageParam {
-  const labels = value.split(/, | and /);
-  const last = labels.pop()!;
-  if (labels.length === 0) return fieldLabel(last);
-  const first = labels.slice(1).reduce<MessageParam>((list, label) => ({ key: "names.list", params: { first: list, rest: fieldLabel(label) } }), fieldLabel(labels[0]));
-  return { key: "names.listLast", params: { first, last: fieldLabel(last) } };
+  return listOf(value.split(/, | and /).map((label) => fieldLabel(label)));
+}
+
+/** "a, b and c" in the reader's language. */
+function listOf(items: MessageParam[]): MessageParam {
+  const last = items[items.length - 1];
+  if (items.length === 1) return last;
+  const first = items.slice(1, -1).reduce<MessageParam>((list, item) => ({ key: "names.list", params: { first: list, rest: item } }), items[0]);
+  return { key: "names.listLast", params: { first, last } };
+}
+
+/**
+ * The parents a record waits for ("its salesperson SP1 is not coupled and its currency EUR does not exist"), or the
+ * ones to couple first ("the salesperson and the currency").
+ */
+function parentList(locale: Locale, value: string, depth: number): MessageParam {
+  return listOf(
+    value.split(/(?:, | and )(?=its |the )/).map((part) => {
+      const noun = part.startsWith("the ") ? (tableNoun(part.slice(4)) ?? dataverseNoun(part.slice(4))) : null;
+      return noun ? { key: "names.theRecord", params: { noun } } : localizeFragment(locale, part, depth + 1);
+    }),
+  );
 }
 
 function recordParam(name: string, value: string): MessageParam | null {
@@ -124,10 +141,13 @@ function localizeFragment(locale: Locale, english: string, depth: number): strin
     for (const name of template.names) {
       const value = match.groups?.[name] ?? "";
       const separator = LIST_PARAMS.get(name);
-      params[name] = separator
-        ? value.split(separator).map((part) => localizeFragment(locale, part, depth + 1)).join(separator)
-        : (recordParam(name, value) ?? localizeFragment(locale, value, depth + 1));
+      if (separator) params[name] = value.split(separator).map((part) => localizeFragment(locale, part, depth + 1)).join(separator);
+      else if (name === "parents") params[name] = parentList(locale, value, depth);
+      else params[name] = recordParam(name, value) ?? localizeFragment(locale, value, depth + 1);
     }
+    // "Couple the {parentNoun} first" names one table; several ("the salesperson and the currency") are the list of
+    // the wording with {parents}.
+    if (template.names.includes("parentNoun") && typeof params.parentNoun === "string") continue;
     return renderText(locale, { key: template.key, params });
   }
   return english;

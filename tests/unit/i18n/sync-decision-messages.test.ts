@@ -94,6 +94,14 @@ const inputs: Record<string, DecideInput> = {
       [{ mapping: "CUSTOMER", erpKey: "id", from: "erp", value: "99999999-0000-4000-8000-000000000001" }, { status: "notCoupled", parent: { noun: "customer", ref: "C00010" } }],
     ]),
   }),
+  waitingForTwoParents: customerInput({
+    erp: customer({ name: "Contoso Two", salespersonCode: "ZZ", currencyCode: "XXX" }),
+    resolveLookup: lookupResolver([
+      ...couplings,
+      [{ mapping: "SALESPEOPLE", erpKey: "code", from: "erp", value: "ZZ" }, { status: "notCoupled", parent: { noun: "salesperson", ref: "ZZ" } }],
+      [{ mapping: "CURRENCY", erpKey: "code", from: "erp", value: "XXX" }, { status: "notCoupled", parent: { noun: "currency", ref: "XXX" } }],
+    ]),
+  }),
   waitingForParentDataverse: contactInput({ pass: FROM, dataverse: dvContact({ parentcustomerid: UNCOUPLED_ACCOUNT_ID, jobtitle: "CEO" }) }),
 };
 
@@ -131,6 +139,10 @@ describe("synchronization engine wordings", () => {
       "Posten Dataverse-konto 'Contoso Ltd' kan inte synkroniseras eftersom den kopplade posten av typen kund har tagits bort i ERP. Återställ posten kund (Återställ poster), ta bort posten konto (Ta bort poster) eller ta bort kopplingen.",
     );
     expect(localizeEngineMessage("fr", byName.updatedResolvedErp)).toBe("Nom et Ville de l'enregistrement compte Dataverse 'Contoso AG' mis à jour. Conflit sur Nom résolu en faveur de l'ERP.");
+    // Several parents: each one and the list itself in the language.
+    expect(localizeEngineMessage("it", byName.waitingForTwoParents)).toBe(
+      "Impossibile sincronizzare il record cliente C00010 perché venditore ZZ collegato non è associato e valuta XXX collegato non è associato. Associare prima il record venditore e il record valuta: il record cliente verrà ritentato automaticamente.",
+    );
     expect(localizeEngineMessage("it", byName.waitingForParentErp)).toBe(
       "Impossibile sincronizzare il record contatto CT0001 perché cliente C00010 collegato non è associato. Associare prima il record cliente: il record contatto verrà ritentato automaticamente.",
     );
