@@ -6,8 +6,8 @@ import { fieldLabel, fieldText } from "../actions/server-message.ts";
 
 const nullToEmpty = (value: unknown) => (value === null ? "" : value);
 
-// PostgreSQL cannot store U+0000 in a text column and fails the whole write; refused here, naming the field.
-const hasNoNul = (value: string) => !value.includes("\u0000");
+// PostgreSQL cannot take U+0000 in any text (stored or compared) and fails the statement; refused where input enters.
+export const hasNoNul = (value: string) => !value.includes("\u0000");
 
 function nulMessage(label: string): string {
   return fieldText("fields.nulCharacter", { label: fieldLabel(label) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasNoNul } from "./erp-fields.ts";
 
 // Paging, sorting and filtering parameters shared by the list pages (URL search params) and /api/v1 list routes.
 
@@ -21,11 +22,6 @@ export const pagingShape = {
   dir: z.enum(["asc", "desc"], { error: 'dir must be "asc" or "desc".' }).default("asc"),
   q: z.string().trim().max(100, "The search text can be at most 100 characters.").refine(hasNoNul, "The search text cannot contain the NUL character.").optional(),
 };
-
-// PostgreSQL refuses a NUL character in any text it is given; refused here so the request gets a field message.
-function hasNoNul(value: string): boolean {
-  return !value.includes("\u0000");
-}
 
 export function filterText(label: string) {
   return z.string().trim().max(100, `The ${label} filter can be at most 100 characters.`).refine(hasNoNul, `The ${label} filter cannot contain the NUL character.`).optional();

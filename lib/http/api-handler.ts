@@ -6,6 +6,7 @@ import { userForApiToken } from "../auth/api-tokens.ts";
 import { assertPermission, getSessionUser, type SessionUser } from "../auth/authorize.ts";
 import type { Permission } from "../auth/permissions.ts";
 import { getDb } from "../db/db-client.ts";
+import { hasNoNul } from "../erp/erp-fields.ts";
 import { createLogger } from "../log/logger.ts";
 
 // One wrapper for every /api route: authentication (bearer API token or the browser session), the permission
@@ -50,7 +51,7 @@ export function apiRoute<RouteParams = unknown>(
       assertPermission(user, permission);
       const params = await route.params;
       // PostgreSQL text cannot hold NUL, so a key containing one names no record (asking would fail the query).
-      if (params && Object.values(params).some((v) => typeof v === "string" && v.includes("\u0000"))) {
+      if (params && Object.values(params).some((v) => typeof v === "string" && !hasNoNul(v))) {
         return apiError("not_found", "No record has that key: a key cannot contain a NUL character.", undefined, requestId);
       }
       // The API answers in English whatever the token owner's language: its messages are for programs and logs.
@@ -80,5 +81,9 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
 }
 
 export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
-  return schema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  // PostgreSQL cannot take a NUL character in any text, so no parameter may hold one (asking would fail the query).
+  const withNul = Object.keys(query).filter((name) => !hasNoNul(query[name]));
+  if (withNul.length > 0) throw new ActionError("invalid", "The request is not valid.", Object.fromEntries(withNul.map((name) => [name, ["Cannot contain the NUL character."]])));
+  return schema.parse(query);
 }

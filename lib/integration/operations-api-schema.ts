@@ -15,10 +15,7 @@ export const erpTableParam = z
   .toUpperCase()
   .pipe(z.enum(ERP_TABLES, { error: `The table is one of ${ERP_TABLES.join(", ").toLowerCase()}.` }));
 
-// PostgreSQL refuses a NUL character in any text it is given: refused here, with the parameter's name, not as a 500.
-const hasNoNul = (value: string) => !value.includes("\u0000");
-const NUL_MESSAGE = "Cannot contain the NUL character.";
-const recordNo = z.string({ error: "Enter the record's No. or Code." }).trim().min(1, "Enter the record's No. or Code.").max(20, "At most 20 characters.").refine(hasNoNul, NUL_MESSAGE);
+const recordNo = z.string({ error: "Enter the record's No. or Code." }).trim().min(1, "Enter the record's No. or Code.").max(20, "At most 20 characters.");
 
 export const waitQuerySchema = z.object({
   wait: z
@@ -287,7 +284,7 @@ export const synchronizeBodySchema = z.strictObject(
 
 export const jobListQuerySchema = z.strictObject(
   {
-    mapping: z.string().trim().max(20).refine(hasNoNul, NUL_MESSAGE).optional(),
+    mapping: z.string().trim().max(20).optional(),
     type: z.enum(["SYNCHRONIZATION", "COUPLING", "UNCOUPLING"], { error: "type is SYNCHRONIZATION, COUPLING or UNCOUPLING." }).optional(),
     status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"], { error: "status is QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED." }).optional(),
     ...pageShape,
@@ -307,8 +304,8 @@ export const syncLogSchema = z.object({
 
 export const syncErrorListQuerySchema = z.strictObject(
   {
-    mapping: z.string().trim().max(20).refine(hasNoNul, NUL_MESSAGE).optional(),
-    signature: z.string().trim().max(64).refine(hasNoNul, NUL_MESSAGE).optional(),
+    mapping: z.string().trim().max(20).optional(),
+    signature: z.string().trim().max(64).optional(),
     errorClass: z.enum(["TRANSIENT", "PERMANENT", "WAITING_FOR_PARENT", "CONFLICT", "DELETION_CONFLICT", "SKIPPED"], { error: "errorClass is not valid." }).optional(),
     ...pageShape,
   },
@@ -348,7 +345,7 @@ export const syncErrorActionBodySchema = z
       action: z.enum(SYNC_ERROR_ACTIONS, { error: `action is one of ${SYNC_ERROR_ACTIONS.join(", ")}.` }),
       ids: z.array(z.uuid({ error: "Each id is an error (coupling) id." })).max(10_000).optional(),
       version: z.enum(["erp", "dataverse"], { error: "version is erp or dataverse." }).optional(),
-      mapping: z.string().trim().max(20).refine(hasNoNul, NUL_MESSAGE).optional(),
+      mapping: z.string().trim().max(20).optional(),
     },
     { error: strictError },
   )

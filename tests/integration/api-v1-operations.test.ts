@@ -149,6 +149,7 @@ describe("API v1 operations", () => {
         "criteria.0.erpField",
       ],
       ["errors: unknown action", () => syncErrorActions.POST(apiRequest("POST", "/api/v1/sync-errors/actions", { token: users.user.token, body: { action: "explode" } }), none), "action"],
+      ["couplings: a NUL in a query parameter", () => couplings.GET(apiRequest("GET", "/api/v1/couplings?table=customer&no=A%00B", { token: users.viewer.token }), none), "no"],
       ["errors: synchronize without version", () => syncErrorActions.POST(apiRequest("POST", "/api/v1/sync-errors/actions", { token: users.user.token, body: { action: "synchronize", ids: [mapping.id] } }), none), "version"],
     ];
     for (const [name, send, field] of cases) {
