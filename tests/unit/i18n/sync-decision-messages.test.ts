@@ -3,7 +3,7 @@ import { LOCALES } from "../../../i18n/locales.ts";
 import { lookupResolver } from "../../../lib/integration/field-transfer.ts";
 import { localizeEngineMessage } from "../../../lib/integration/engine-messages.ts";
 import { decide, type DecideInput } from "../../../lib/integration/sync-decision.ts";
-import { account, contact, couplings, customer, dvContact, mapping, policy, resolve, snapshotOf, UNCOUPLED_ACCOUNT_ID } from "../integration/integration-fixtures.ts";
+import { account, contact, couplings, customer, dvContact, mapping, policy, resolve, salesperson, snapshotOf, UNCOUPLED_ACCOUNT_ID } from "../integration/integration-fixtures.ts";
 
 // Every wording the synchronization engine's per-record decision stores (record log lines and coupling errors) is
 // recognised when shown, so the job log and the errors page show it in the reader's language. One input per message
@@ -73,7 +73,7 @@ const inputs: Record<string, DecideInput> = {
     pass: FROM,
     mapping: policy("SALESPEOPLE", { deletionConflictResolution: "RESTORE_RECORDS" }),
     fieldMappings: mapping("SALESPEOPLE").fieldMappings,
-    erp: { id: "22222222-0000-4000-8000-000000000001", code: "JR", name: "Jim Roe", email: "", phoneNo: "" },
+    erp: salesperson(),
     dataverse: null,
     coupling: coupled({ snapshot: {} }),
     resolveLookup: resolve,

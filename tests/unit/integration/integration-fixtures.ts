@@ -114,6 +114,10 @@ export function contact(over: ErpRecord = {}): ErpRecord {
   };
 }
 
+export function salesperson(over: ErpRecord = {}): ErpRecord {
+  return { id: "22222222-0000-4000-8000-000000000001", code: "JR", name: "Jim Roe", email: "", phoneNo: "", ...over };
+}
+
 export function dvContact(over: DataverseRecord = {}): DataverseRecord {
   return {
     contactid: DV_CONTACT_ID,
